@@ -1,0 +1,6 @@
+/**
+ * @keyward/ctap2-hid
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @keyward/mfa-policy
+ *
+ * @packageDocumentation
+ */
+export {};

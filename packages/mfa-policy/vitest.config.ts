@@ -1,0 +1,7 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  resolve: { conditions: ['@keyward/source'] },
+  ssr: { resolve: { conditions: ['@keyward/source'] } },
+  test: { name: 'mfa-policy', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+});

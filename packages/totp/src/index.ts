@@ -1,0 +1,6 @@
+/**
+ * @keyward/totp
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @keyward/webauthn-browser
+ *
+ * @packageDocumentation
+ */
+export {};

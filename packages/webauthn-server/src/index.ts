@@ -1,0 +1,6 @@
+/**
+ * @keyward/webauthn-server
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -22,7 +22,7 @@ for (const { dir, pkg } of published) {
   const cwd = join(packagesDir, dir);
   process.stdout.write(`${pkg.name}: `);
   try {
-    const out = run('npx', ['--yes', 'pnpm@10.34.9', 'pack', '--pack-destination', scratch], cwd).trim().split('\n');
+    const out = run('pnpm', ['pack', '--pack-destination', scratch], cwd).trim().split('\n');
     const tarball = out.filter((line) => line.endsWith('.tgz')).pop();
     tarballs.push(tarball.startsWith('/') ? tarball : join(scratch, tarball.split('/').pop()));
     run(bin('publint'), ['run', '--strict'], cwd);

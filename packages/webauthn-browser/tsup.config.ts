@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { keywardTsup } from '../../tsup.base.ts';
 
-export default defineConfig(keywardTsup());
+// Runs in browsers only: no Node built-ins, browser conditions when resolving.
+export default defineConfig(keywardTsup({ platform: 'browser' }));

@@ -1,0 +1,33 @@
+/** Byte helpers bound to this package's errors. Not public. */
+import { ByteReader, base64urlToBytes } from '@keyward/internal';
+import { malformed } from './errors.ts';
+
+/** Decodes a base64url field of the response, or throws `ERR_MALFORMED` naming it. */
+export function decodeB64url(value: unknown, what: string): Uint8Array {
+  if (typeof value !== 'string') throw malformed(`${what} must be a base64url string, got ${typeof value}`);
+  const bytes = base64urlToBytes(value);
+  if (bytes === undefined) throw malformed(`${what} is not valid base64url`);
+  return bytes;
+}
+
+/** A `ByteReader` whose failures are `ERR_MALFORMED`. */
+export function reader(bytes: Uint8Array): ByteReader {
+  return new ByteReader(bytes, (message) => malformed(message));
+}
+
+/** Latin-1 key of bytes, for cache maps (cheap, collision-free). */
+export function bytesKey(bytes: Uint8Array): string {
+  let out = '';
+  const CHUNK = 8192;
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    out += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]);
+  }
+  return out;
+}
+
+/** Formats a 16-byte AAGUID as `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`. */
+export function formatAaguid(aaguid: Uint8Array): string {
+  let hex = '';
+  for (const b of aaguid) hex += b.toString(16).padStart(2, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,130 @@
+/**
+ * The `android-key` attestation statement format (WebAuthn L3 §8.4): a credential key generated in
+ * Android Keystore, whose attestation certificate carries a key description naming the
+ * registration's clientDataHash as its challenge.
+ */
+import { equalBytes } from '@keyward/internal';
+import { verifyWithSpki } from '../crypto/verify.ts';
+import { fail, malformed } from '../internal/errors.ts';
+import { parseCertificate } from '../x509/certificate.ts';
+import { checkCertificateHoldsCredentialKey } from './android-credential-key.ts';
+import {
+  ANDROID_KEY_DESCRIPTION_OID,
+  KM_ORIGIN_GENERATED,
+  KM_PURPOSE_SIGN,
+  parseAndroidKeyDescription,
+} from './android-key-description.ts';
+import type { AttestationFormatInput, AttestationFormatResult, AttestationFormatVerifier } from './types.ts';
+
+/** Options of {@link createAndroidKeyVerifier}. */
+export interface AndroidKeyVerifierOptions {
+  /**
+   * Accept keys whose origin and purpose are only software-enforced: the checks then use the union
+   * of `teeEnforced` and `softwareEnforced` (WebAuthn L3 §8.4.2 leaves this choice to the RP).
+   * Keep it off to accept only keys held in a trusted execution environment or StrongBox.
+   *
+   * @defaultValue false
+   */
+  readonly allowSoftwareEnforced?: boolean;
+}
+
+function bytesField(attStmt: Map<unknown, unknown>, key: string): Uint8Array {
+  const v = attStmt.get(key);
+  if (!(v instanceof Uint8Array)) throw malformed(`android-key: attStmt.${key} must be a byte string`);
+  return v;
+}
+
+function readX5c(attStmt: Map<unknown, unknown>): Uint8Array[] {
+  const x5c = attStmt.get('x5c');
+  if (!Array.isArray(x5c) || x5c.length === 0) throw malformed('android-key: attStmt.x5c must be a non-empty array');
+  if (!x5c.every((cert) => cert instanceof Uint8Array))
+    throw malformed('android-key: attStmt.x5c must hold byte strings');
+  return x5c as Uint8Array[];
+}
+
+async function verify(input: AttestationFormatInput, allowSoftwareEnforced: boolean): Promise<AttestationFormatResult> {
+  const { attStmt } = input;
+  if (!(attStmt instanceof Map)) throw malformed('android-key: attStmt must be a map');
+  const alg = attStmt.get('alg');
+  if (typeof alg !== 'number' || !Number.isInteger(alg)) throw malformed('android-key: attStmt.alg must be an integer');
+  const sig = bytesField(attStmt, 'sig');
+  const x5c = readX5c(attStmt);
+  const leaf = parseCertificate(x5c[0] as Uint8Array);
+
+  // §8.4.2: sig over authenticatorData || clientDataHash with the leaf key and alg.
+  const signed = new Uint8Array(input.authData.length + input.clientDataHash.length);
+  signed.set(input.authData);
+  signed.set(input.clientDataHash, input.authData.length);
+  if (!(await verifyWithSpki(leaf.spki, alg, signed, sig))) {
+    throw fail('ERR_ATTESTATION', 'android-key: sig is not a valid signature by the attestation certificate');
+  }
+  // §8.4.2: the leaf's public key is the credential public key.
+  checkCertificateHoldsCredentialKey(leaf.spki, input.credentialPublicKey, 'android-key');
+
+  const extension = leaf.extensions.get(ANDROID_KEY_DESCRIPTION_OID);
+  if (extension === undefined)
+    throw fail('ERR_ATTESTATION', 'android-key: the certificate has no key description extension');
+  const description = parseAndroidKeyDescription(extension.value);
+  // §8.4.2: attestationChallenge is clientDataHash.
+  if (!equalBytes(description.attestationChallenge, input.clientDataHash)) {
+    throw fail('ERR_ATTESTATION', 'android-key: attestationChallenge is not the clientDataHash');
+  }
+  const { teeEnforced, softwareEnforced } = description;
+  // §8.4.2: allApplications absent from both lists: the key must be scoped to the RP.
+  if (teeEnforced.allApplications || softwareEnforced.allApplications) {
+    throw fail('ERR_ATTESTATION', 'android-key: the key is usable by all applications (allApplications present)');
+  }
+  // §8.4.2: origin GENERATED and purpose SIGN, from teeEnforced (or the union when software keys are allowed).
+  const origin = teeEnforced.origin ?? (allowSoftwareEnforced ? softwareEnforced.origin : undefined);
+  if (origin !== KM_ORIGIN_GENERATED) {
+    throw fail(
+      'ERR_ATTESTATION',
+      `android-key: key origin must be GENERATED (0)${allowSoftwareEnforced ? '' : ' in teeEnforced'}, found ${origin ?? 'none'}`,
+    );
+  }
+  const purposes = allowSoftwareEnforced ? [...teeEnforced.purpose, ...softwareEnforced.purpose] : teeEnforced.purpose;
+  if (!purposes.includes(KM_PURPOSE_SIGN)) {
+    throw fail(
+      'ERR_ATTESTATION',
+      `android-key: key purpose must include SIGN (2)${allowSoftwareEnforced ? '' : ' in teeEnforced'}`,
+    );
+  }
+  return { attestationType: 'basic', trustPath: x5c };
+}
+
+/**
+ * Builds an `android-key` verifier with a chosen policy for software-enforced keys.
+ *
+ * @param options - Whether software-enforced key properties are acceptable.
+ * @returns A verifier for the `android-key` format.
+ * @example
+ * ```ts
+ * const verifyLenient = createAndroidKeyVerifier({ allowSoftwareEnforced: true });
+ * ```
+ */
+export function createAndroidKeyVerifier(options: AndroidKeyVerifierOptions = {}): AttestationFormatVerifier {
+  const allowSoftwareEnforced = options.allowSoftwareEnforced === true;
+  return (input) => verify(input, allowSoftwareEnforced);
+}
+
+/**
+ * Verifies an `android-key` attestation statement (WebAuthn L3 §8.4.2), requiring the key's origin
+ * and purpose to be enforced by the TEE (or StrongBox).
+ *
+ * Checks: `sig` over `authData || clientDataHash` by the leaf certificate's key under `alg`; the
+ * leaf's public key is the credential public key; the key description extension
+ * (1.3.6.1.4.1.11129.2.1.17) has `attestationChallenge == clientDataHash`, no `allApplications`
+ * in either authorization list, and `origin = GENERATED`, `purpose ∋ SIGN` in `teeEnforced`.
+ * Chain validation (Google's hardware attestation roots) happens afterwards in the trust step.
+ *
+ * @param input - The statement and the registration data it signs.
+ * @returns `attestationType: 'basic'` and the `x5c` chain (leaf first).
+ * @throws {@link WebAuthnError} `ERR_MALFORMED` for fields, certificate or extension that do not
+ * parse; `ERR_UNSUPPORTED_ALG` for an `alg` this package cannot verify or that does not fit the
+ * key; `ERR_ATTESTATION` for any failed check.
+ * @example
+ * ```ts
+ * const { attestationType } = await verifyAndroidKey(input); // 'basic'
+ * ```
+ */
+export const verifyAndroidKey: AttestationFormatVerifier = createAndroidKeyVerifier();

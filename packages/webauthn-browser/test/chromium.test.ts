@@ -3,6 +3,7 @@
  * The package in a real browser: Debian's Chromium, headless, driven by playwright-core, with the
  * DevTools WebAuthn virtual authenticator, against a local relying party on http://localhost.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core';
@@ -101,17 +102,35 @@ beforeAll(async () => {
   const esbuild = createRequire(require.resolve('tsup'))('esbuild') as {
     build(options: Record<string, unknown>): Promise<{ outputFiles: { text: string }[] }>;
   };
-  const built = await esbuild.build({
-    entryPoints: [fileURLToPath(new URL('./page/app.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    conditions: ['@keyward/source'],
-    write: false,
-    logLevel: 'silent',
-  });
-  server = await startTestServer(built.outputFiles[0]?.text ?? '', await relyingParty());
+  const bundle = async (entry: Record<string, unknown>) =>
+    (
+      await esbuild.build({
+        ...entry,
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        target: 'es2022',
+        conditions: ['@keyward/source'],
+        alias: { '@keyward/webauthn-browser': fileURLToPath(new URL('../src/index.ts', import.meta.url)) },
+        write: false,
+        logLevel: 'silent',
+      })
+    ).outputFiles[0]?.text ?? '';
+  // The README's quick start, as written, exposed to the page.
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const quickStart = /```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  const scripts = {
+    '/app.js': await bundle({ entryPoints: [fileURLToPath(new URL('./page/app.ts', import.meta.url))] }),
+    '/quickstart.js': await bundle({
+      stdin: {
+        contents: `${quickStart}\nObject.assign(window, { quickstart: { registerKey, signIn } });`,
+        loader: 'ts',
+        resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+        sourcefile: 'README.md',
+      },
+    }),
+  };
+  server = await startTestServer(scripts, await relyingParty());
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
 }, 60_000);
 
@@ -346,5 +365,19 @@ describe('in Chromium with a virtual authenticator', { timeout: 60_000 }, () => 
     expect(reg.response.id).toMatch(/^[\w-]+$/);
     const wrongRp = failure(await h.run((k) => k.signals('example.com', 'AQID', 'AAAAAAAAAAAAAAAA')));
     expect(wrongRp).toMatchObject({ code: 'ERR_INVALID_RP_ID', causeName: 'SecurityError' });
+  });
+
+  it("runs the README's quick start as written: register, already registered, sign in", async () => {
+    const h = await open(CTAP2_UV);
+    await h.page.addScriptTag({ url: '/quickstart.js', type: 'module' });
+    await h.page.waitForFunction(() => 'quickstart' in window);
+    type QuickStart = { quickstart: { registerKey(): Promise<string>; signIn(): Promise<string> } };
+    // h.run sends the function as source: `window` there is the page's.
+    expect(await h.run(() => (window as unknown as QuickStart).quickstart.registerKey())).toBe('Key registered.');
+    expect(await h.run(() => (window as unknown as QuickStart).quickstart.registerKey())).toBe(
+      'This key is already registered.',
+    );
+    expect(await h.run(() => (window as unknown as QuickStart).quickstart.signIn())).toBe('Signed in.');
+    expect(server?.accounts.get('readme')?.credentials).toHaveLength(1);
   });
 });

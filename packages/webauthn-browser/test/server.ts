@@ -43,7 +43,10 @@ function send(res: ServerResponse, status: number, type: string, payload: string
  * Starts the server on a random loopback port. `http://localhost` (not 127.0.0.1) is the origin:
  * an IP address is not a valid RP ID.
  */
-export async function startTestServer(appJs: string, rp: RelyingParty = structuralRelyingParty): Promise<TestServer> {
+export async function startTestServer(
+  scripts: Record<string, string>,
+  rp: RelyingParty = structuralRelyingParty,
+): Promise<TestServer> {
   const accounts = new Map<string, Account>();
   const account = (name: unknown): Account => {
     const key = String(name);
@@ -85,10 +88,17 @@ export async function startTestServer(appJs: string, rp: RelyingParty = structur
       return verified;
     },
   };
+  // The README's quick start talks to these: one account, the response as the whole body.
+  const readme = { user: 'readme', exclude: true };
+  api['/webauthn/register/options'] = (input) => api['/api/register/options']!({ ...input, ...readme });
+  api['/webauthn/register/verify'] = (input) => api['/api/register/verify']!({ ...readme, response: input });
+  api['/webauthn/login/options'] = (input) => api['/api/login/options']!({ ...input, ...readme });
+  api['/webauthn/login/verify'] = (input) => api['/api/login/verify']!({ ...readme, response: input });
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'GET' && path === '/') return send(res, 200, 'text/html; charset=utf-8', PAGE);
-    if (req.method === 'GET' && path === '/app.js') return send(res, 200, 'text/javascript', appJs);
+    const script = scripts[path];
+    if (req.method === 'GET' && script !== undefined) return send(res, 200, 'text/javascript', script);
     const handler = api[path];
     if (req.method !== 'POST' || !handler) return send(res, 404, 'text/plain', 'not found');
     body(req)

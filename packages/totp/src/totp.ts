@@ -63,9 +63,10 @@ export interface VerifyTotpOptions extends GenerateTotpOptions {
   window?: number;
   /**
    * The step of the last code accepted for this secret: steps at or before it are refused, so a
-   * code can never be accepted twice (RFC 6238 §5.2). Store `result.step` after each success.
+   * code can never be accepted twice (RFC 6238 §5.2). Store `result.step` after each success;
+   * leave it out (or `undefined`) before the first.
    */
-  afterStep?: number;
+  afterStep?: number | undefined;
 }
 
 /** The outcome of {@link verifyTotp}. */

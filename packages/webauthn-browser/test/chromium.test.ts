@@ -233,6 +233,15 @@ describe('in Chromium with a virtual authenticator', { timeout: 60_000 }, () => 
     expect(await h.credentials()).toHaveLength(0);
   });
 
+  it('maps a ceremony that times out (no touch) to ERR_CANCELLED', async () => {
+    const h = await open(CTAP2_UV);
+    await h.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: h.authenticatorId, enabled: false });
+    // The browser ends the ceremony at its timeout (browsers may raise short ones; the page guard is longer).
+    const error = failure(await h.run((k) => k.register({ user: 'fay', timeout: 1000 })));
+    expect(error).toMatchObject({ code: 'ERR_CANCELLED', causeName: 'NotAllowedError' });
+    expect(await h.credentials()).toHaveLength(0);
+  });
+
   it('rejects an already-aborted signal with ERR_ABORTED without asking the authenticator', async () => {
     const h = await open(CTAP2_UV);
     const error = failure(await h.run((k) => k.alreadyAborted({ user: 'gil' })));

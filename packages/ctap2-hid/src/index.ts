@@ -6,7 +6,80 @@
  */
 
 // --- driver (host side): owned by the driver work ---
+export {
+  type AuthenticatorConfig,
+  type SetMinPinLengthParams,
+} from './client/config.ts';
+export { type ClientPin, type PinRetries } from './client/client-pin.ts';
+export type { PinUvAuthToken } from './client/connection.ts';
+export {
+  type CredentialManagement,
+  type CredentialManagementOptions,
+  type CredentialsMetadata,
+  type StoredCredential,
+  type StoredRp,
+} from './client/credential-management.ts';
+export type {
+  AssertionResult,
+  AuthenticatorOptions,
+  CredentialDescriptor,
+  GetAssertionParams,
+  MakeCredentialParams,
+  MakeCredentialResult,
+  RpEntity,
+  UserEntity,
+} from './client/credentials.ts';
+export type { ParsedAuthenticatorData } from './client/authenticator-data.ts';
+export { Ctap2Client, type Ctap2ClientOptions, selectAuthenticator } from './client/ctap2-client.ts';
+export type { AuthenticatorInfo, PublicKeyCredentialParameters } from './client/info.ts';
+export type { PinUvAuthProtocolVersion } from './client/pin-protocol.ts';
+export {
+  CtapError,
+  type CtapErrorCode,
+  CtapHidError,
+  type CtapHidErrorCode,
+  type CtapHidErrorDetails,
+  ctapStatusName,
+  isCtapError,
+  isCtapHidError,
+} from './errors.ts';
+export type { CallOptions, ChannelOptions, HidDeviceInfo, KeepaliveStatus } from './hid/channel.ts';
+export type { HidTransport } from './hid/transport.ts';
+export { type HidReportHandler, MemoryHidTransport } from './transports/memory.ts';
+export {
+  FIDO_USAGE_PAGE,
+  type FidoDeviceDescriptor,
+  type NodeHidDevice,
+  type NodeHidModule,
+  type NodeHidOptions,
+  NodeHidTransport,
+  udevRuleFor,
+} from './transports/node-hid.ts';
+export { UdpHidTransport } from './transports/udp.ts';
 // --- end driver ---
 
 // --- virtual authenticator (device side): owned by the virtual-authenticator work ---
+export {
+  type AttestationCa,
+  approvePresence,
+  delayPresence,
+  denyPresence,
+  generateAttestationCa,
+  isVirtualAuthenticatorError,
+  type ServeUdpOptions,
+  type StoredCredentialState,
+  serveUdp,
+  type UdpAuthenticatorServer,
+  type UserPresenceApprover,
+  type UserPresenceKind,
+  type UserPresenceRequest,
+  VIRTUAL_AUTHENTICATOR_AAGUID,
+  VIRTUAL_AUTHENTICATOR_STATE_FORMAT,
+  VIRTUAL_AUTHENTICATOR_STATE_VERSION,
+  VirtualAuthenticator,
+  VirtualAuthenticatorError,
+  type VirtualAuthenticatorErrorCode,
+  type VirtualAuthenticatorOptions,
+  type VirtualAuthenticatorState,
+} from './virtual/index.ts';
 // --- end virtual ---

@@ -117,14 +117,14 @@ export function parseSpki(spki: Uint8Array): PublicKeyMaterial {
     throw malformed('SubjectPublicKeyInfo: bad structure');
   const algParts = children(spki, algId);
   const oidTlv = algParts[0];
-  if (!oidTlv || oidTlv.tag !== 0x06) throw malformed('SubjectPublicKeyInfo: missing algorithm OID');
+  if (oidTlv?.tag !== 0x06) throw malformed('SubjectPublicKeyInfo: missing algorithm OID');
   const oid = oidToString(value(spki, oidTlv));
   const bits = value(spki, bitString);
   if (bits.length < 2 || bits[0] !== 0) throw malformed('SubjectPublicKeyInfo: bad BIT STRING');
   const key = bits.subarray(1);
   if (oid === '1.2.840.10045.2.1') {
     const curveTlv = algParts[1];
-    if (!curveTlv || curveTlv.tag !== 0x06) throw malformed('SubjectPublicKeyInfo: EC key without named curve');
+    if (curveTlv?.tag !== 0x06) throw malformed('SubjectPublicKeyInfo: EC key without named curve');
     const crv = CURVE_OF_OID[oidToString(value(spki, curveTlv))];
     if (crv === undefined) throw new WebAuthnError('ERR_UNSUPPORTED_ALG', 'SubjectPublicKeyInfo: unsupported EC curve');
     const size = EC_FIELD_BYTES[crv] as number;

@@ -277,7 +277,7 @@ function parse(der: Uint8Array): ParsedCertificate {
     }
   }
   const sigAlgParts = children(der, sigAlgT);
-  if (!sigAlgParts[0] || sigAlgParts[0].tag !== 0x06) throw malformed('X.509: bad signatureAlgorithm');
+  if (sigAlgParts[0]?.tag !== 0x06) throw malformed('X.509: bad signatureAlgorithm');
   const sigBits = value(der, sigT);
   if (sigBits.length < 1 || sigBits[0] !== 0) throw malformed('X.509: bad signature BIT STRING');
   const bc = extensions.get('2.5.29.19');

@@ -1,0 +1,113 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/** Something SQL can be sent to: the database itself or one transaction on it. */
+export interface Queryable {
+  /** Runs one parameterised statement and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** The portal's storage: embedded PGlite or a PostgreSQL server reached through `pg`. */
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs a script of several statements (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Runs `fn` in one transaction on one connection; rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs `fn` holding one connection (session-level advisory locks need that). */
+  withConnection<T>(fn: (conn: Queryable & { exec(sql: string): Promise<void> }) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Where the data lives: a `postgres://` URL, a folder for PGlite, or `memory`. */
+export interface DatabaseLocation {
+  /** `postgres://…` switches to a PostgreSQL server. */
+  url?: string | undefined;
+  /** PGlite data folder; omitted with no url means in memory. */
+  dataDir?: string | undefined;
+}
+
+/** Opens the database described by `location`. */
+export async function openDatabase(location: DatabaseLocation): Promise<Database> {
+  if (location.url) return openPostgres(location.url);
+  return openPglite(location.dataDir);
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = new PGlite(dataDir);
+  await db.waitReady;
+  const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
+    async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+      const result = await q.query<T>(sql, params);
+      return result.rows;
+    },
+  });
+  const self = wrap(db);
+  return {
+    kind: 'pglite',
+    query: self.query,
+    async exec(sql) {
+      await db.exec(sql);
+    },
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    withConnection: (fn) =>
+      fn({
+        query: self.query,
+        async exec(sql) {
+          await db.exec(sql);
+        },
+      }),
+    close: () => db.close(),
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 10) });
+  // An idle client losing its connection (a PostgreSQL restart) must not crash the process.
+  pool.on('error', () => {});
+  const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+      const result = await c.query(sql, params as unknown[]);
+      return result.rows as T[];
+    },
+  });
+  const self = wrap(pool);
+  return {
+    kind: 'postgres',
+    query: self.query,
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async withConnection(fn) {
+      const client = await pool.connect();
+      try {
+        const q = wrap(client);
+        return await fn({
+          query: q.query,
+          async exec(sql) {
+            await client.query(sql);
+          },
+        });
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

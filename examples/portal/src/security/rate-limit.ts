@@ -1,0 +1,29 @@
+import type { Queryable } from '../db/database.ts';
+
+/** A fixed-window limit: at most `limit` hits per `windowSeconds`. */
+export interface Limit {
+  limit: number;
+  windowSeconds: number;
+}
+
+/**
+ * Counts one hit for `key` in the database (so the limit holds across processes) and says
+ * whether it is still within the limit. One atomic upsert; a window that has ended restarts.
+ */
+export async function hit(db: Queryable, key: string, rule: Limit, now: Date): Promise<boolean> {
+  const windowStart = new Date(now.getTime() - rule.windowSeconds * 1000);
+  const rows = await db.query<{ count: number }>(
+    `INSERT INTO rate_limits (key, count, window_start) VALUES ($1, 1, $2)
+     ON CONFLICT (key) DO UPDATE SET
+       count = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.count + 1 END,
+       window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 ELSE rate_limits.window_start END
+     RETURNING count`,
+    [key, now, windowStart],
+  );
+  return (rows[0]?.count ?? 0) <= rule.limit;
+}
+
+/** Clears a key (after a success that should reset the count). */
+export async function clear(db: Queryable, key: string): Promise<void> {
+  await db.query('DELETE FROM rate_limits WHERE key = $1', [key]);
+}

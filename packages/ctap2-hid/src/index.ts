@@ -6,6 +6,16 @@
  */
 
 // --- driver (host side): owned by the driver work ---
+export type { CeremonyOptions } from './ceremonies/common.ts';
+export { createCredential } from './ceremonies/create-credential.ts';
+export { type GetCredentialOptions, getCredential } from './ceremonies/get-credential.ts';
+export type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialDescriptorJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from './ceremonies/types.ts';
 export {
   type AuthenticatorConfig,
   type SetMinPinLengthParams,

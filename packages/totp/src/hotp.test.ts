@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateHotp } from './hotp.ts';
+import { generateHotp, verifyHotp } from './hotp.ts';
 
 const secret = new TextEncoder().encode('12345678901234567890');
 
@@ -49,6 +49,48 @@ describe('generateHotp', () => {
     }
     expect(() => generateHotp({ secret: '1234567890123456', counter: 0 })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_SECRET', message: expect.stringMatching(/base32/) }),
+    );
+  });
+});
+
+describe('verifyHotp', () => {
+  it('accepts the expected counter and returns the next one to store', () => {
+    expect(verifyHotp({ token: '755224', secret, counter: 0 })).toEqual({ ok: true, counter: 0, nextCounter: 1 });
+    expect(verifyHotp({ token: '755 224', secret, counter: 0 })).toEqual({ ok: true, counter: 0, nextCounter: 1 });
+  });
+
+  it('looks ahead only when asked, never behind', () => {
+    expect(verifyHotp({ token: '969429', secret, counter: 0 })).toEqual({ ok: false });
+    expect(verifyHotp({ token: '969429', secret, counter: 0, lookAhead: 3 })).toEqual({
+      ok: true,
+      counter: 3,
+      nextCounter: 4,
+    });
+    expect(verifyHotp({ token: '755224', secret, counter: 1, lookAhead: 5 })).toEqual({ ok: false });
+  });
+
+  it('gives { ok: false } for malformed tokens', () => {
+    for (const token of ['', '75522', '7552240', '75522a', '７55224']) {
+      expect(verifyHotp({ token, secret, counter: 0 }), token).toEqual({ ok: false });
+    }
+  });
+
+  it('rejects bad options with their codes', () => {
+    for (const options of [
+      { counter: -1 },
+      { counter: 1.5 },
+      { counter: 0, lookAhead: 101 },
+      { counter: 0, lookAhead: -1 },
+    ]) {
+      expect(() => verifyHotp({ token: '755224', secret, ...options }), JSON.stringify(options)).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_OPTIONS' }),
+      );
+    }
+    expect(() => verifyHotp({ token: 755224 as unknown as string, secret, counter: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTIONS' }),
+    );
+    expect(() => verifyHotp({ token: '755224', secret: 'short', counter: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_SECRET' }),
     );
   });
 });

@@ -8,11 +8,15 @@ import {
   formatCode,
   hashName,
   POW10,
+  parseToken,
   secretBytes,
   type TotpAlgorithm,
   truncate,
   writeCounter,
 } from './internal/options.ts';
+
+/** Largest look-ahead accepted by {@link verifyHotp}. */
+const MAX_LOOK_AHEAD = 100;
 
 /** Options for {@link generateHotp}. */
 export interface GenerateHotpOptions {
@@ -82,4 +86,85 @@ export function generateHotpWith(backend: HmacBackend, options: GenerateHotpOpti
  */
 export function generateHotp(options: GenerateHotpOptions): string {
   return generateHotpWith(defaultBackend(), options);
+}
+
+/** Options for {@link verifyHotp}. */
+export interface VerifyHotpOptions extends Omit<GenerateHotpOptions, 'counter'> {
+  /** What the person typed (ASCII spaces ignored; anything else not a digit gives `{ ok: false }`). */
+  token: string;
+  /** The next counter expected: the stored `nextCounter` of the last success, or the initial counter. */
+  counter: number;
+  /**
+   * How many counters after `counter` are also tried (RFC 4226 §7.4 look-ahead, for button presses
+   * that never reached the server), 0 to 100.
+   *
+   * @defaultValue `0`
+   */
+  lookAhead?: number;
+}
+
+/** The outcome of {@link verifyHotp}. */
+export type VerifyHotpResult =
+  | {
+      /** The code matched. */
+      ok: true;
+      /** The counter the code belongs to. */
+      counter: number;
+      /** The counter to store and pass next time: `counter + 1`, so the code is never accepted again. */
+      nextCounter: number;
+    }
+  | {
+      /** The code matched no counter tried. */
+      ok: false;
+    };
+
+/** {@link verifyHotp} with a chosen HMAC backend. */
+export function verifyHotpWith(backend: HmacBackend, options: VerifyHotpOptions): VerifyHotpResult {
+  const hash = hashName(options.algorithm);
+  const digits = checkDigits(options.digits);
+  const key = secretBytes(options.secret);
+  const { counter, token } = options;
+  if (!Number.isSafeInteger(counter) || counter < 0) {
+    throw new TotpError('ERR_INVALID_OPTIONS', `counter must be an integer from 0 to 2^53 - 1, got ${String(counter)}`);
+  }
+  const lookAhead = options.lookAhead ?? 0;
+  if (!Number.isInteger(lookAhead) || lookAhead < 0 || lookAhead > MAX_LOOK_AHEAD) {
+    throw new TotpError(
+      'ERR_INVALID_OPTIONS',
+      `lookAhead must be an integer from 0 to ${MAX_LOOK_AHEAD}, got ${String(lookAhead)}`,
+    );
+  }
+  if (typeof token !== 'string') throw new TotpError('ERR_INVALID_OPTIONS', 'token must be a string');
+  const typed = parseToken(token, digits);
+  if (typed < 0) return { ok: false };
+  const modulus = POW10[digits] as number;
+  const mac = backend.keyed(hash, key);
+  const message = new Uint8Array(8);
+  for (let candidate = counter; candidate <= counter + lookAhead && candidate < Number.MAX_SAFE_INTEGER; candidate++) {
+    writeCounter(message, candidate);
+    // Constant-time: one XOR over the whole value (both below 2^31), no early exit inside a code.
+    if (((truncate(mac(message)) % modulus) ^ typed) === 0)
+      return { ok: true, counter: candidate, nextCounter: candidate + 1 };
+  }
+  return { ok: false };
+}
+
+/**
+ * Checks an HOTP code (RFC 4226) against the next expected counter, trying `lookAhead` counters
+ * after it. Never throws for what a person typed.
+ *
+ * @param options - The typed code, the secret, the expected counter and the look-ahead.
+ * @returns `{ ok: true, counter, nextCounter }` for an accepted code, otherwise `{ ok: false }`.
+ * @throws {@link TotpError} `ERR_INVALID_SECRET` for a bad secret; `ERR_INVALID_OPTIONS` for a
+ *   token that is not a string, or a counter, lookAhead or digits out of range;
+ *   `ERR_UNSUPPORTED_ALGORITHM` for another algorithm.
+ * @remarks Store `nextCounter` atomically with the sign-in: a code is then never accepted twice.
+ * @example
+ * ```ts
+ * const result = verifyHotp({ token: '287082', secret, counter: storedCounter, lookAhead: 5 });
+ * if (result.ok) storedCounter = result.nextCounter;
+ * ```
+ */
+export function verifyHotp(options: VerifyHotpOptions): VerifyHotpResult {
+  return verifyHotpWith(defaultBackend(), options);
 }

@@ -8,7 +8,13 @@
  */
 export { type Base32EncodeOptions, base32Decode, base32Encode } from './base32.ts';
 export { isTotpError, TotpError, type TotpErrorCode } from './errors.ts';
-export { type GenerateHotpOptions, generateHotp } from './hotp.ts';
+export {
+  type GenerateHotpOptions,
+  generateHotp,
+  type VerifyHotpOptions,
+  type VerifyHotpResult,
+  verifyHotp,
+} from './hotp.ts';
 export type { TotpAlgorithm } from './internal/options.ts';
 export {
   type BuildOtpauthUriOptions,

@@ -121,3 +121,20 @@ export function formatCode(code: number, digits: number): string {
   const text = String(code);
   return text.length < digits ? '0'.repeat(digits - text.length) + text : text;
 }
+
+/**
+ * The typed digits as a number, or -1 when they are not exactly `digits` ASCII digits (ASCII spaces
+ * ignored) or exceed 2^31 - 1: RFC 4226 §5.3 keeps 31 bits, so no code can be larger.
+ */
+export function parseToken(token: string, digits: number): number {
+  let value = 0;
+  let count = 0;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c === 32) continue;
+    const d = c - 48;
+    if (d < 0 || d > 9 || ++count > digits) return -1;
+    value = value * 10 + d;
+  }
+  return count === digits && value <= 0x7fffffff ? value : -1;
+}

@@ -1,0 +1,42 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { findNodeCrypto, nobleBackend, nodeBackend } from './hmac.ts';
+
+const proc = process as { getBuiltinModule?: unknown };
+const original = proc.getBuiltinModule;
+afterEach(() => {
+  proc.getBuiltinModule = original;
+});
+
+describe('findNodeCrypto', () => {
+  it('finds node:crypto through process.getBuiltinModule', () => {
+    expect(typeof findNodeCrypto()?.createHmac).toBe('function');
+  });
+
+  it('gives undefined, so the noble backend is used, where the runtime has no usable node:crypto', () => {
+    proc.getBuiltinModule = undefined;
+    expect(findNodeCrypto()).toBeUndefined();
+    proc.getBuiltinModule = () => {
+      throw new Error('not allowed');
+    };
+    expect(findNodeCrypto()).toBeUndefined();
+    proc.getBuiltinModule = () => ({});
+    expect(findNodeCrypto()).toBeUndefined();
+    proc.getBuiltinModule = () => undefined;
+    expect(findNodeCrypto()).toBeUndefined();
+  });
+});
+
+describe('backends', () => {
+  it('compute the RFC 2202 HMAC-SHA-1 test case 2 alike', () => {
+    const key = new TextEncoder().encode('Jefe');
+    const message = new TextEncoder().encode('what do ya want for nothing?');
+    const expected = 'effcdf6ae5eb2fa2d27416d5f184df9c259a7c79';
+    const node = nodeBackend(findNodeCrypto()!);
+    for (const backend of [nobleBackend, node]) {
+      expect(Buffer.from(backend.mac('sha1', key, message)).toString('hex'), backend.name).toBe(expected);
+      const keyed = backend.keyed('sha1', key);
+      expect(Buffer.from(keyed(message)).toString('hex'), backend.name).toBe(expected);
+      expect(Buffer.from(keyed(message)).toString('hex'), `${backend.name} twice`).toBe(expected);
+    }
+  });
+});

@@ -2,8 +2,14 @@
 /**
  * The relying-party logic behind the test server's API, kept apart from HTTP.
  */
-import { randomBytes } from 'node:crypto';
-import { base64urlToBytes, bytesToBase64url, bytesToUtf8, decodeCbor } from '@keyward/internal';
+import { base64urlToBytes } from '@keyward/internal';
+import {
+  type AttestationConveyancePreference,
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+} from '@keyward/webauthn-server';
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,
@@ -26,6 +32,8 @@ export interface RegistrationSummary {
   userVerified: boolean;
   signCount: number;
   aaguid: string;
+  attestationType?: string;
+  credentialAlg?: number;
 }
 
 /** What authentication verification reports back to the page. */
@@ -61,6 +69,8 @@ export interface RelyingParty {
   ): Promise<AuthenticationSummary>;
 }
 
+const RP_ID = 'localhost';
+
 const fail = (message: string): Error => new Error(message);
 
 function bytes(text: string | undefined, field: string): Uint8Array {
@@ -69,109 +79,91 @@ function bytes(text: string | undefined, field: string): Uint8Array {
   return out;
 }
 
-function checkClientData(text: string, type: string, challenge: string, origin: string): void {
-  const clientData = JSON.parse(bytesToUtf8(bytes(text, 'clientDataJSON'))) as Record<string, unknown>;
-  if (clientData['type'] !== type) throw fail(`type ${String(clientData['type'])}`);
-  if (clientData['challenge'] !== challenge) throw fail('challenge mismatch');
-  if (clientData['origin'] !== origin) throw fail(`origin ${String(clientData['origin'])} != ${origin}`);
-}
-
-function flags(authData: Uint8Array): { up: boolean; uv: boolean; signCount: number } {
-  const f = authData[32] ?? 0;
-  const view = new DataView(authData.buffer, authData.byteOffset, authData.byteLength);
-  return { up: (f & 1) !== 0, uv: (f & 4) !== 0, signCount: view.getUint32(33) };
-}
-
-function hex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+function required(params: Record<string, unknown>): boolean {
+  return params['userVerification'] === 'required';
 }
 
 /**
- * Options the way any RP makes them, plus structural checks of the responses: client data,
- * attestation object, flags, counters. No signature checks: that is `@keyward/webauthn-server`'s
- * job (see `serverRelyingParty`).
+ * The real thing: `@keyward/webauthn-server` makes the options and verifies every response
+ * (signatures, attestation statements, challenge, origin, RP ID, flags, counters).
  */
-export const structuralRelyingParty: RelyingParty = {
+export const serverRelyingParty: RelyingParty = {
   async registrationOptions(userName, account, params) {
-    return {
-      rp: { id: 'localhost', name: 'Keyward test' },
-      user: { id: account.id, name: userName, displayName: userName },
-      challenge: bytesToBase64url(randomBytes(32)),
-      pubKeyCredParams: [
-        { type: 'public-key', alg: -7 },
-        { type: 'public-key', alg: -8 },
-        { type: 'public-key', alg: -257 },
-      ],
+    return generateRegistrationOptions({
+      rpName: 'Keyward test',
+      rpID: RP_ID,
+      userName,
+      userDisplayName: userName,
+      userID: bytes(account.id, 'user id'),
       timeout: Number(params['timeout'] ?? 60000),
-      attestation: String(params['attestation'] ?? 'none'),
+      attestationType: (params['attestation'] ?? 'none') as AttestationConveyancePreference,
       authenticatorSelection: {
-        residentKey: String(params['residentKey'] ?? 'discouraged'),
-        userVerification: String(params['userVerification'] ?? 'preferred'),
+        residentKey: (params['residentKey'] ?? 'discouraged') as 'discouraged',
+        userVerification: (params['userVerification'] ?? 'preferred') as 'preferred',
       },
       excludeCredentials: params['exclude']
-        ? account.credentials.map((c) => ({
-            id: c.id,
-            type: 'public-key',
-            ...(c.transports && { transports: c.transports }),
-          }))
+        ? account.credentials.map((c) => ({ id: c.id, ...(c.transports && { transports: c.transports as 'usb'[] }) }))
         : [],
-    };
+    });
   },
-  async verifyRegistration(input, challenge, origin) {
-    const response = input as RegistrationResponseJSON;
-    checkClientData(response.response.clientDataJSON, 'webauthn.create', challenge, origin);
-    const attestation = decodeCbor(bytes(response.response.attestationObject, 'attestationObject'), fail) as Map<
-      string,
-      unknown
-    > &
-      Record<string, unknown>;
-    const get = (key: string) => (attestation instanceof Map ? attestation.get(key) : attestation[key]);
-    const authData = get('authData') as Uint8Array;
-    const { uv, signCount } = flags(authData);
-    const idLength = ((authData[53] ?? 0) << 8) | (authData[54] ?? 0);
-    const id = bytesToBase64url(authData.subarray(55, 55 + idLength));
-    if (id !== response.id || response.rawId !== response.id) throw fail('credential id mismatch');
+  async verifyRegistration(input, challenge, origin, params) {
+    const response: RegistrationResponseJSON = input as RegistrationResponseJSON;
+    const verified = await verifyRegistrationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: origin,
+      expectedRPID: RP_ID,
+      requireUserVerification: required(params),
+    });
+    const { credential } = verified;
     return {
       credential: {
-        id,
-        publicKey: authData.subarray(55 + idLength),
-        signCount,
-        transports: response.response.transports,
+        id: credential.id,
+        publicKey: credential.publicKey,
+        signCount: credential.signCount,
+        ...(credential.transports && { transports: credential.transports }),
       },
       summary: {
-        credentialId: id,
-        fmt: String(get('fmt')),
-        userVerified: uv,
-        signCount,
-        aaguid: hex(authData.subarray(37, 53)),
+        credentialId: credential.id,
+        fmt: verified.fmt,
+        userVerified: verified.userVerified,
+        signCount: credential.signCount,
+        aaguid: verified.aaguid,
+        attestationType: verified.attestationType,
+        credentialAlg: verified.credentialAlg,
       },
     };
   },
   async authenticationOptions(account, params) {
-    return {
-      challenge: bytesToBase64url(randomBytes(32)),
-      rpId: 'localhost',
+    return generateAuthenticationOptions({
+      rpID: RP_ID,
       timeout: Number(params['timeout'] ?? 60000),
-      userVerification: String(params['userVerification'] ?? 'preferred'),
+      userVerification: (params['userVerification'] ?? 'preferred') as 'preferred',
       allowCredentials: params['discoverable']
         ? []
-        : account.credentials.map((c) => ({
-            id: c.id,
-            type: 'public-key',
-            ...(c.transports && { transports: c.transports }),
-          })),
-    };
+        : account.credentials.map((c) => ({ id: c.id, ...(c.transports && { transports: c.transports as 'usb'[] }) })),
+    });
   },
-  async verifyAuthentication(input, challenge, origin, credential) {
-    const response = input as AuthenticationResponseJSON;
-    checkClientData(response.response.clientDataJSON, 'webauthn.get', challenge, origin);
-    const { uv, signCount } = flags(bytes(response.response.authenticatorData, 'authenticatorData'));
-    bytes(response.response.signature, 'signature');
-    return { credentialId: credential.id, newSignCount: signCount, userVerified: uv };
+  async verifyAuthentication(input, challenge, origin, credential, params) {
+    const response: AuthenticationResponseJSON = input as AuthenticationResponseJSON;
+    const verified = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: origin,
+      expectedRPID: RP_ID,
+      requireUserVerification: required(params),
+      credential,
+      ...(typeof params['userId'] === 'string' && { expectedUserHandle: params['userId'] }),
+    });
+    return {
+      credentialId: verified.credentialId,
+      newSignCount: verified.newSignCount,
+      userVerified: verified.userVerified,
+    };
   },
 };
 
 /** The relying party the browser tests run against. */
 export async function relyingParty(): Promise<RelyingParty> {
-  return structuralRelyingParty;
+  return serverRelyingParty;
 }

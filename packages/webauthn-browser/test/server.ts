@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bytesToBase64url } from '@keyward/internal';
-import { type RelyingParty, type StoredCredential, structuralRelyingParty } from './relying-party.ts';
+import { type RelyingParty, type StoredCredential, serverRelyingParty } from './relying-party.ts';
 
 /** One account of the test server. */
 export interface Account {
@@ -45,7 +45,7 @@ function send(res: ServerResponse, status: number, type: string, payload: string
  */
 export async function startTestServer(
   scripts: Record<string, string>,
-  rp: RelyingParty = structuralRelyingParty,
+  rp: RelyingParty = serverRelyingParty,
 ): Promise<TestServer> {
   const accounts = new Map<string, Account>();
   const account = (name: unknown): Account => {
@@ -83,7 +83,10 @@ export async function startTestServer(
       const response = input['response'] as { id: string };
       const credential = user.credentials.find((c) => c.id === response.id);
       if (!credential) throw new Error(`unknown credential ${response.id}`);
-      const verified = await rp.verifyAuthentication(response, user.challenge ?? '', origin, credential, input);
+      const verified = await rp.verifyAuthentication(response, user.challenge ?? '', origin, credential, {
+        ...input,
+        userId: user.id,
+      });
       credential.signCount = verified.newSignCount;
       return verified;
     },

@@ -93,7 +93,8 @@ export const verifyPacked: AttestationFormatVerifier = async (
       'ERR_ATTESTATION',
       `packed: self attestation alg ${alg} differs from the credential alg ${input.credentialAlg}`,
     );
-  ok = await verifyWithCoseKey(parseCoseKey(input.credentialPublicKey), data, sig);
+  // A new credential key is seen once: do not let it push batch keys out of the cache.
+  ok = await verifyWithCoseKey(parseCoseKey(input.credentialPublicKey), data, sig, false);
   if (!ok)
     throw fail('ERR_ATTESTATION', 'packed: the self-attestation signature does not verify with the credential key');
   return { attestationType: 'self', trustPath: [] };

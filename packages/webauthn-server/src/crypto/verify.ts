@@ -163,39 +163,142 @@ export function parseSpki(spki: Uint8Array): PublicKeyMaterial {
 type CryptoKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
 type VerifyParams = Parameters<typeof globalThis.crypto.subtle.verify>[0];
 
-/** Imported verify-only CryptoKeys, keyed by scheme and public-key bytes. */
-const keyCache = /* @__PURE__ */ new LruCache<string, Promise<CryptoKey | null>>(2048);
+/**
+ * The few members of Node's crypto module the fast path uses. It is reached at run time through
+ * `process.getBuiltinModule` (Node >= 20.16), never imported: bundlers and other runtimes never see
+ * it, and without it everything runs on WebCrypto and noble.
+ */
+interface NodeCryptoLike {
+  createPublicKey(input: { key: Record<string, string>; format: 'jwk' }): unknown;
+  verify(algorithm: string | null, data: Uint8Array, key: unknown, signature: Uint8Array): boolean;
+}
+
+let nodeCrypto: NodeCryptoLike | null | undefined;
+
+function getNodeCrypto(): NodeCryptoLike | null {
+  if (nodeCrypto === undefined) {
+    nodeCrypto = null;
+    try {
+      const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+      const mod = proc?.getBuiltinModule?.('node:crypto') as Partial<NodeCryptoLike> | undefined;
+      if (mod && typeof mod.createPublicKey === 'function' && typeof mod.verify === 'function')
+        nodeCrypto = mod as NodeCryptoLike;
+    } catch {
+      nodeCrypto = null;
+    }
+  }
+  return nodeCrypto;
+}
+
+/** A ready-to-use verification function for one key and scheme. */
+type BoundVerifier = (data: Uint8Array, signature: Uint8Array) => boolean | Promise<boolean>;
+
+/** Bound verifiers (imported verify-only keys), keyed by scheme and public-key bytes. */
+const verifierCache = /* @__PURE__ */ new LruCache<string, BoundVerifier>(2048);
 
 function toBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
 }
 
-async function importKey(material: PublicKeyMaterial, scheme: SignatureScheme): Promise<CryptoKey | null> {
+const NODE_HASH: Readonly<Record<HashName, string>> = {
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
+
+function jwkOf(material: PublicKeyMaterial): Record<string, string> {
+  if (material.type === 'ec') {
+    const size = EC_FIELD_BYTES[material.crv] as number;
+    return {
+      kty: 'EC',
+      crv: CURVE_NAME[material.crv] as string,
+      x: bytesToBase64url(material.point.subarray(1, 1 + size)),
+      y: bytesToBase64url(material.point.subarray(1 + size)),
+    };
+  }
+  if (material.type === 'okp') return { kty: 'OKP', crv: 'Ed25519', x: bytesToBase64url(material.x) };
+  return { kty: 'RSA', n: bytesToBase64url(material.n), e: bytesToBase64url(material.e) };
+}
+
+function nodeVerifier(
+  node: NodeCryptoLike,
+  material: PublicKeyMaterial,
+  scheme: SignatureScheme,
+): BoundVerifier | null {
+  let key: unknown;
+  try {
+    key = node.createPublicKey({ key: jwkOf(material), format: 'jwk' });
+  } catch {
+    return null;
+  }
+  const hash = NODE_HASH[scheme.hash];
+  const safe = (fn: () => boolean): boolean => {
+    try {
+      return fn();
+    } catch {
+      return false;
+    }
+  };
+  if (material.type === 'ec')
+    return (data, sig) => safe(() => node.verify(hash, data, { key, dsaEncoding: 'der' }, sig));
+  if (material.type === 'okp') return (data, sig) => safe(() => node.verify(null, data, key, sig));
+  if (scheme.type === 'pss') {
+    const opts = { key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: HASH_LENGTH[scheme.hash] };
+    return (data, sig) => safe(() => node.verify(hash, data, opts, sig));
+  }
+  return (data, sig) => safe(() => node.verify(hash, data, key, sig));
+}
+
+async function webCryptoVerifier(material: PublicKeyMaterial, scheme: SignatureScheme): Promise<BoundVerifier | null> {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) return null;
+  let key: CryptoKey;
+  let params: VerifyParams;
   try {
     if (material.type === 'ec') {
-      return await subtle.importKey(
+      key = await subtle.importKey(
         'raw',
         toBuffer(material.point),
         { name: 'ECDSA', namedCurve: CURVE_NAME[material.crv] as string },
         false,
         ['verify'],
       );
+      params = { name: 'ECDSA', hash: scheme.hash };
+    } else if (material.type === 'okp') {
+      key = await subtle.importKey('raw', toBuffer(material.x), { name: 'Ed25519' }, false, ['verify']);
+      params = { name: 'Ed25519' };
+    } else {
+      const name = scheme.type === 'pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
+      key = await subtle.importKey('jwk', { ...jwkOf(material), ext: true }, { name, hash: scheme.hash }, false, [
+        'verify',
+      ]);
+      params = scheme.type === 'pss' ? { name, saltLength: HASH_LENGTH[scheme.hash] } : { name };
     }
-    if (material.type === 'okp') {
-      return await subtle.importKey('raw', toBuffer(material.x), { name: 'Ed25519' }, false, ['verify']);
-    }
-    const jwk = { kty: 'RSA', n: bytesToBase64url(material.n), e: bytesToBase64url(material.e), ext: true };
-    const name = scheme.type === 'pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
-    return await subtle.importKey('jwk', jwk, { name, hash: scheme.hash }, false, ['verify']);
   } catch {
-    // The runtime lacks this algorithm (or refuses the key): fall back to noble where possible.
+    // The runtime lacks this algorithm (or refuses the key): the caller falls back to noble.
     return null;
   }
+  const size = material.type === 'ec' ? (EC_FIELD_BYTES[material.crv] as number) : 0;
+  return async (data, signature) => {
+    let sig = signature;
+    if (size > 0) {
+      try {
+        // WebCrypto wants IEEE P1363 r || s; high-S values are kept (both forms are valid).
+        sig = derSignatureToP1363(signature, size);
+      } catch {
+        return false;
+      }
+    }
+    try {
+      return await subtle.verify(params, key, toBuffer(sig), toBuffer(data));
+    } catch {
+      return false;
+    }
+  };
 }
 
-function useWebCrypto(material: PublicKeyMaterial, scheme: SignatureScheme): boolean {
+function usesNativeBackend(material: PublicKeyMaterial, scheme: SignatureScheme): boolean {
   if (material.type === 'ec')
     return scheme.type === 'ecdsa' && material.crv !== 8 && NATURAL_HASH[material.crv] === scheme.hash;
   if (material.type === 'okp') return scheme.type === 'eddsa' && material.crv === 6;
@@ -225,7 +328,7 @@ function nobleVerify(
   } catch {
     return false;
   }
-  // RSA without WebCrypto, or a key/scheme mismatch.
+  // RSA without a native backend, or a key/scheme mismatch.
   throw new WebAuthnError('ERR_UNSUPPORTED_ALG', `no implementation for ${scheme.type} with a ${material.type} key`);
 }
 
@@ -236,12 +339,20 @@ function cacheKeyOf(material: PublicKeyMaterial, scheme: SignatureScheme): strin
   return `${head}${bytesKey(material.e)}|${bytesKey(material.n)}`;
 }
 
+async function bind(material: PublicKeyMaterial, scheme: SignatureScheme): Promise<BoundVerifier> {
+  const node = getNodeCrypto();
+  const bound = (node && nodeVerifier(node, material, scheme)) ?? (await webCryptoVerifier(material, scheme));
+  return bound ?? ((data, signature) => nobleVerify(material, scheme, data, signature));
+}
+
 /**
  * Verifies a signature made by `material` under `scheme`. ECDSA signatures are DER (as WebAuthn
- * sends them). Returns `false` for a signature that does not verify, including one that is not
- * even well-formed.
+ * sends them); high-S values are accepted. Returns `false` for a signature that does not verify,
+ * including one that is not even well-formed. Backends: Node's native crypto when the runtime
+ * offers it through `process.getBuiltinModule`, else WebCrypto, else noble; noble always for
+ * secp256k1, Ed448 and curve/hash pairs other than P-256/SHA-256, P-384/SHA-384, P-521/SHA-512.
  *
- * @param cache - Keep the imported CryptoKey in the bounded cache (default true).
+ * @param cache - Keep the bound key in the bounded cache (default true; pass false for keys seen once).
  */
 export async function verifySignature(
   material: PublicKeyMaterial,
@@ -250,36 +361,17 @@ export async function verifySignature(
   signature: Uint8Array,
   cache = true,
 ): Promise<boolean> {
-  if (!useWebCrypto(material, scheme)) return nobleVerify(material, scheme, data, signature);
-  let key: CryptoKey | null;
+  if (!usesNativeBackend(material, scheme)) return nobleVerify(material, scheme, data, signature);
+  let verifier: BoundVerifier | undefined;
   if (cache) {
     const id = cacheKeyOf(material, scheme);
-    let pending = keyCache.get(id);
-    if (pending === undefined) {
-      pending = importKey(material, scheme);
-      keyCache.set(id, pending);
+    verifier = verifierCache.get(id);
+    if (!verifier) {
+      verifier = await bind(material, scheme);
+      verifierCache.set(id, verifier);
     }
-    key = await pending;
-  } else key = await importKey(material, scheme);
-  if (key === null) return nobleVerify(material, scheme, data, signature);
-  const subtle = globalThis.crypto.subtle;
-  let sig: Uint8Array = signature;
-  let params: VerifyParams;
-  if (material.type === 'ec') {
-    try {
-      sig = derSignatureToP1363(signature, EC_FIELD_BYTES[material.crv] as number);
-    } catch {
-      return false;
-    }
-    params = { name: 'ECDSA', hash: scheme.hash };
-  } else if (material.type === 'okp') params = { name: 'Ed25519' };
-  else if (scheme.type === 'pss') params = { name: 'RSA-PSS', saltLength: HASH_LENGTH[scheme.hash] };
-  else params = { name: 'RSASSA-PKCS1-v1_5' };
-  try {
-    return await subtle.verify(params, key, toBuffer(sig), toBuffer(data));
-  } catch {
-    return false;
-  }
+  } else verifier = await bind(material, scheme);
+  return verifier(data, signature);
 }
 
 /**
@@ -288,6 +380,8 @@ export async function verifySignature(
  * @param key - A key from `parseCoseKey`.
  * @param data - The signed bytes (for assertions: `authData || SHA-256(clientDataJSON)`).
  * @param signature - The signature as the authenticator sent it (DER for ECDSA).
+ * @param cache - Keep the imported key in a bounded cache keyed by the key bytes (default `true`;
+ * pass `false` for a key that is seen once, such as a new credential's during registration).
  * @returns `true` when the signature verifies, `false` otherwise.
  * @throws {@link WebAuthnError} `ERR_UNSUPPORTED_ALG` when the runtime cannot verify the algorithm.
  * @example
@@ -295,10 +389,15 @@ export async function verifySignature(
  * const ok = await verifyWithCoseKey(parseCoseKey(publicKey), signedData, signature);
  * ```
  */
-export async function verifyWithCoseKey(key: CoseKey, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+export async function verifyWithCoseKey(
+  key: CoseKey,
+  data: Uint8Array,
+  signature: Uint8Array,
+  cache = true,
+): Promise<boolean> {
   const scheme = schemeOfCoseAlg(key.alg);
   if (!scheme) throw new WebAuthnError('ERR_UNSUPPORTED_ALG', `COSE alg ${key.alg} is not supported`);
-  return verifySignature(materialOfCoseKey(key), scheme, data, signature);
+  return verifySignature(materialOfCoseKey(key), scheme, data, signature, cache);
 }
 
 /**

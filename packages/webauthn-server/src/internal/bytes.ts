@@ -27,7 +27,6 @@ export function bytesKey(bytes: Uint8Array): string {
 
 /** Formats a 16-byte AAGUID as `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`. */
 export function formatAaguid(aaguid: Uint8Array): string {
-  let hex = '';
-  for (const b of aaguid) hex += b.toString(16).padStart(2, '0');
+  const hex = bytesToHex(aaguid);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -41,6 +41,7 @@ export type {
 } from './client/credentials.ts';
 export type { ParsedAuthenticatorData } from './client/authenticator-data.ts';
 export { Ctap2Client, type Ctap2ClientOptions, selectAuthenticator } from './client/ctap2-client.ts';
+export { PIN_PERMISSION } from './ctap2/constants.ts';
 export type { AuthenticatorInfo, PublicKeyCredentialParameters } from './client/info.ts';
 export type { PinUvAuthProtocolVersion } from './client/pin-protocol.ts';
 export {

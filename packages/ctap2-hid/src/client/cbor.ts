@@ -37,7 +37,14 @@ export function decodeValue(bytes: Uint8Array, context: string): unknown {
 }
 
 function wrong(context: string, key: unknown, expected: string, value: unknown): CtapHidError {
-  const found = value instanceof Uint8Array ? 'bytes' : value instanceof Map ? 'map' : Array.isArray(value) ? 'array' : typeof value;
+  const found =
+    value instanceof Uint8Array
+      ? 'bytes'
+      : value instanceof Map
+        ? 'map'
+        : Array.isArray(value)
+          ? 'array'
+          : typeof value;
   return new CtapHidError('ERR_MALFORMED', `${context}: field ${String(key)} should be ${expected}, found ${found}`);
 }
 
@@ -84,6 +91,7 @@ export const read = {
 
 /** Reads a required field with one of the readers above. */
 export function need<T>(value: T | undefined, context: string, key: unknown): T {
-  if (value === undefined) throw new CtapHidError('ERR_MALFORMED', `${context}: required field ${String(key)} is missing`);
+  if (value === undefined)
+    throw new CtapHidError('ERR_MALFORMED', `${context}: required field ${String(key)} is missing`);
   return value;
 }

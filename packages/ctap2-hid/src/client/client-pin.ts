@@ -47,15 +47,17 @@ export interface ClientPin {
    */
   changePin(oldPin: string, newPin: string, options?: CallOptions): Promise<void>;
   /**
-   * Gets a pinUvAuthToken with the PIN. On CTAP 2.1 keys the token carries `permissions` (default
-   * mc | ga) and is bound to `rpId` when given; CTAP 2.0 keys ignore both. The client remembers the
-   * token for later `credentialManagement` and `config` calls.
+   * Gets a pinUvAuthToken with the PIN. With `permissions` on a CTAP 2.1 key the token carries
+   * exactly those (mc and ga need `rpId`) and is bound to `rpId` when given; without them, or on a
+   * CTAP 2.0 key, the legacy getPINToken gives a token for makeCredential and getAssertion. The
+   * client remembers the token for later `credentialManagement` and `config` calls.
    *
    * @param pin - The PIN.
-   * @param permissions - `PIN_PERMISSION` bits.
+   * @param permissions - `PIN_PERMISSION` bits; leave out for the legacy mc | ga token.
    * @param rpId - The RP ID to bind the token to.
    * @param options - Cancellation, keepalive callback, timeouts.
    * @returns The token and what it was asked for.
+   * @throws {@link CtapHidError} `ERR_INVALID_ARGUMENT` for bad permissions or mc/ga without `rpId`.
    * @throws {@link CtapError} `CTAP2_ERR_PIN_INVALID`, `CTAP2_ERR_PIN_AUTH_BLOCKED`, `CTAP2_ERR_PIN_BLOCKED`.
    */
   getPinToken(pin: string, permissions?: number, rpId?: string, options?: CallOptions): Promise<PinUvAuthToken>;
@@ -131,7 +133,8 @@ export class ClientPinImpl implements ClientPin {
     if (info.pinUvAuthProtocols.length > 0) params.set(1, this.conn.protocol(info).version);
     const answer = await this.pinCommand(params, options, 'getPINRetries');
     const retries = read.int(answer, 3, 'clientPIN.getPINRetries');
-    if (retries === undefined) throw new CtapHidError('ERR_MALFORMED', 'clientPIN.getPINRetries: pinRetries (0x03) is missing');
+    if (retries === undefined)
+      throw new CtapHidError('ERR_MALFORMED', 'clientPIN.getPINRetries: pinRetries (0x03) is missing');
     const result: PinRetries = { retries };
     const powerCycleState = read.bool(answer, 4, 'clientPIN.getPINRetries');
     if (powerCycleState !== undefined) result.powerCycleState = powerCycleState;
@@ -174,20 +177,20 @@ export class ClientPinImpl implements ClientPin {
     this.conn.lastToken = undefined;
   }
 
-  async getPinToken(
-    pin: string,
-    permissions: number = PIN_PERMISSION.mc | PIN_PERMISSION.ga,
-    rpId?: string,
-    options: CallOptions = {},
-  ): Promise<PinUvAuthToken> {
-    if (!Number.isInteger(permissions) || permissions <= 0 || permissions > 0xff) {
+  async getPinToken(pin: string, permissions?: number, rpId?: string, options: CallOptions = {}): Promise<PinUvAuthToken> {
+    if (permissions !== undefined && (!Number.isInteger(permissions) || permissions <= 0 || permissions > 0xff)) {
       throw new CtapHidError('ERR_INVALID_ARGUMENT', `permissions must be PIN_PERMISSION bits, got ${permissions}`);
     }
     const { info, protocol } = await this.context(options);
+    // Without permissions: the legacy getPINToken (0x05), whose token carries mc and ga.
+    const withPermissions = info.options.pinUvAuthToken === true && permissions !== undefined;
+    if (withPermissions && rpId === undefined && (permissions & (PIN_PERMISSION.mc | PIN_PERMISSION.ga)) !== 0) {
+      // CTAP 2.1 §6.5.5.7.2: the mc and ga permissions need an RP ID.
+      throw new CtapHidError('ERR_INVALID_ARGUMENT', 'a token with the mc or ga permission needs an rpId');
+    }
     const pinBytes = preparePin(pin, 4, 'the PIN');
     const { keyAgreement, sharedSecret } = await this.keyAgreement(protocol, options);
     const pinHashEnc = protocol.encrypt(sharedSecret, pinHash(pinBytes));
-    const withPermissions = info.options.pinUvAuthToken === true;
     const params = new Map<unknown, unknown>([
       [1, protocol.version],
       [2, withPermissions ? CLIENT_PIN_SUBCMD.getPinUvAuthTokenUsingPinWithPermissions : CLIENT_PIN_SUBCMD.getPINToken],
@@ -195,7 +198,7 @@ export class ClientPinImpl implements ClientPin {
       [6, pinHashEnc],
     ]);
     if (withPermissions) {
-      params.set(9, permissions);
+      params.set(9, permissions as number);
       if (rpId !== undefined) params.set(10, rpId);
     }
     const what = withPermissions ? 'getPinUvAuthTokenUsingPinWithPermissions' : 'getPINToken';
@@ -209,7 +212,7 @@ export class ClientPinImpl implements ClientPin {
     const result: PinUvAuthToken = {
       protocol: protocol.version,
       token,
-      permissions: withPermissions ? permissions : PIN_PERMISSION.mc | PIN_PERMISSION.ga,
+      permissions: withPermissions ? (permissions as number) : PIN_PERMISSION.mc | PIN_PERMISSION.ga,
     };
     if (withPermissions && rpId !== undefined) result.rpId = rpId;
     this.conn.lastToken = result;

@@ -58,7 +58,8 @@ export class AuthenticatorConfigImpl implements AuthenticatorConfig {
     what: string,
   ): Promise<void> {
     const info = await this.conn.getInfo(options);
-    if (info.options.authnrCfg !== true) throw new CtapHidError('ERR_UNSUPPORTED', 'this key does not support authenticatorConfig');
+    if (info.options.authnrCfg !== true)
+      throw new CtapHidError('ERR_UNSUPPORTED', 'this key does not support authenticatorConfig');
     const request: CborMap = new Map<unknown, unknown>([[1, subCommand]]);
     if (params) request.set(2, params);
     const token = options.pinUvAuthToken ?? this.conn.lastToken;
@@ -98,7 +99,8 @@ export class AuthenticatorConfigImpl implements AuthenticatorConfig {
 
   async toggleAlwaysUv(options: CredentialManagementOptions = {}): Promise<void> {
     const info = await this.conn.cachedInfo(options);
-    if (info.options.alwaysUv === undefined) throw new CtapHidError('ERR_UNSUPPORTED', 'this key does not support alwaysUv');
+    if (info.options.alwaysUv === undefined)
+      throw new CtapHidError('ERR_UNSUPPORTED', 'this key does not support alwaysUv');
     await this.call(CONFIG_SUBCMD.toggleAlwaysUv, undefined, options, 'toggleAlwaysUv');
   }
 

@@ -44,7 +44,8 @@ export class Connection {
 
   /** Sends a CTAP2 command and decodes its answer map; a non-zero status throws `CtapError`. */
   async command(command: number, params: CborMap | undefined, options: CallOptions, context: string): Promise<CborMap> {
-    if (!this.isCtap2) throw new CtapHidError('ERR_UNSUPPORTED', `${context}: this key speaks only U2F (CTAP1), not CTAP2`);
+    if (!this.isCtap2)
+      throw new CtapHidError('ERR_UNSUPPORTED', `${context}: this key speaks only U2F (CTAP1), not CTAP2`);
     const maxMsgSize = this.info?.maxMsgSize;
     const request = encodeRequest(command, params);
     if (maxMsgSize !== undefined && request.length > maxMsgSize) {
@@ -79,7 +80,8 @@ export class Connection {
 
   /** The PIN protocol to use: the forced one, else 2 when offered, else 1. */
   protocol(info: AuthenticatorInfo): PinProtocolHost {
-    const offered = info.pinUvAuthProtocols.length > 0 ? info.pinUvAuthProtocols : info.options.clientPin !== undefined ? [1] : [];
+    const offered =
+      info.pinUvAuthProtocols.length > 0 ? info.pinUvAuthProtocols : info.options.clientPin !== undefined ? [1] : [];
     if (this.forcedProtocol !== undefined) {
       if (!offered.includes(this.forcedProtocol)) {
         throw new CtapHidError('ERR_UNSUPPORTED', `the key does not offer PIN/UV auth protocol ${this.forcedProtocol}`);

@@ -98,7 +98,11 @@ export interface CredentialManagement {
    * @param options - The token and call options.
    * @throws {@link CtapError} `CTAP2_ERR_NO_CREDENTIALS`, `CTAP1_ERR_INVALID_PARAMETER` for another user ID.
    */
-  updateUserInformation(credentialId: Uint8Array, user: UserEntity, options?: CredentialManagementOptions): Promise<void>;
+  updateUserInformation(
+    credentialId: Uint8Array,
+    user: UserEntity,
+    options?: CredentialManagementOptions,
+  ): Promise<void>;
 }
 
 /** Internal: `client.credentialManagement`. */
@@ -123,7 +127,8 @@ export class CredentialManagementImpl implements CredentialManagement {
         : info.options.credentialMgmtPreview === true
           ? CTAP2_CMD.prototypeCredentialManagement
           : undefined;
-    if (command === undefined) throw new CtapHidError('ERR_UNSUPPORTED', 'this key does not support credential management');
+    if (command === undefined)
+      throw new CtapHidError('ERR_UNSUPPORTED', 'this key does not support credential management');
     const request: CborMap = new Map<unknown, unknown>([[1, subCommand]]);
     if (params) request.set(2, params);
     if (authenticated) {
@@ -133,7 +138,9 @@ export class CredentialManagementImpl implements CredentialManagement {
       }
       const protocol = this.conn.protocolOf(token);
       // §6.8: pinUvAuthParam = authenticate(token, subCommand ‖ CBOR(subCommandParams)).
-      const message = params ? concatBytes(Uint8Array.of(subCommand), encodeCanonicalCbor(params)) : Uint8Array.of(subCommand);
+      const message = params
+        ? concatBytes(Uint8Array.of(subCommand), encodeCanonicalCbor(params))
+        : Uint8Array.of(subCommand);
       request.set(3, protocol.version);
       request.set(4, protocol.authenticate(token.token, message));
     }
@@ -145,7 +152,8 @@ export class CredentialManagementImpl implements CredentialManagement {
     const c = 'credentialManagement.getCredsMetadata';
     const existing = read.int(answer, 1, c);
     const remaining = read.int(answer, 2, c);
-    if (existing === undefined || remaining === undefined) throw new CtapHidError('ERR_MALFORMED', `${c}: counts are missing`);
+    if (existing === undefined || remaining === undefined)
+      throw new CtapHidError('ERR_MALFORMED', `${c}: counts are missing`);
     return { existingResidentCredentialsCount: existing, maxPossibleRemainingResidentCredentialsCount: remaining };
   }
 
@@ -162,13 +170,22 @@ export class CredentialManagementImpl implements CredentialManagement {
     if (total < 0 || total > 10_000) throw new CtapHidError('ERR_MALFORMED', `${c}: totalRPs ${total} out of range`);
     const out = [decodeRp(first, c)];
     for (let i = 1; i < total; i++) {
-      const next = await this.call(CRED_MGMT_SUBCMD.enumerateRPsGetNextRP, undefined, options, 'enumerateRPsGetNextRP', false);
+      const next = await this.call(
+        CRED_MGMT_SUBCMD.enumerateRPsGetNextRP,
+        undefined,
+        options,
+        'enumerateRPsGetNextRP',
+        false,
+      );
       out.push(decodeRp(next, c));
     }
     return out;
   }
 
-  async enumerateCredentials(rpIdHash: Uint8Array, options: CredentialManagementOptions = {}): Promise<StoredCredential[]> {
+  async enumerateCredentials(
+    rpIdHash: Uint8Array,
+    options: CredentialManagementOptions = {},
+  ): Promise<StoredCredential[]> {
     if (!(rpIdHash instanceof Uint8Array) || rpIdHash.length !== 32) {
       throw new CtapHidError('ERR_INVALID_ARGUMENT', 'rpIdHash must be 32 bytes');
     }
@@ -176,13 +193,20 @@ export class CredentialManagementImpl implements CredentialManagement {
     const params: CborMap = new Map<unknown, unknown>([[1, rpIdHash]]);
     let first: CborMap;
     try {
-      first = await this.call(CRED_MGMT_SUBCMD.enumerateCredentialsBegin, params, options, 'enumerateCredentialsBegin', true);
+      first = await this.call(
+        CRED_MGMT_SUBCMD.enumerateCredentialsBegin,
+        params,
+        options,
+        'enumerateCredentialsBegin',
+        true,
+      );
     } catch (error) {
       if (isCtapError(error) && error.status === CTAP2_STATUS.CTAP2_ERR_NO_CREDENTIALS) return [];
       throw error;
     }
     const total = read.int(first, 9, c) ?? 1;
-    if (total < 0 || total > 10_000) throw new CtapHidError('ERR_MALFORMED', `${c}: totalCredentials ${total} out of range`);
+    if (total < 0 || total > 10_000)
+      throw new CtapHidError('ERR_MALFORMED', `${c}: totalCredentials ${total} out of range`);
     const out = [decodeCredential(first, c)];
     for (let i = 1; i < total; i++) {
       const next = await this.call(
@@ -198,7 +222,9 @@ export class CredentialManagementImpl implements CredentialManagement {
   }
 
   async deleteCredential(credentialId: Uint8Array, options: CredentialManagementOptions = {}): Promise<void> {
-    const params: CborMap = new Map<unknown, unknown>([[2, descriptorToCbor({ type: 'public-key', id: credentialId })]]);
+    const params: CborMap = new Map<unknown, unknown>([
+      [2, descriptorToCbor({ type: 'public-key', id: credentialId })],
+    ]);
     await this.call(CRED_MGMT_SUBCMD.deleteCredential, params, options, 'deleteCredential', true);
   }
 

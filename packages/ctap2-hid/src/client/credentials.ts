@@ -1,7 +1,7 @@
 /** authenticatorMakeCredential (CTAP 2.1 §6.1) and authenticatorGetAssertion (§6.2): requests and answers. */
 import { encodeCanonicalCbor } from '@keyward/internal';
 import { CtapHidError } from '../errors.ts';
-import { parseAuthenticatorData, type ParsedAuthenticatorData } from './authenticator-data.ts';
+import { type ParsedAuthenticatorData, parseAuthenticatorData } from './authenticator-data.ts';
 import { type CborMap, read } from './cbor.ts';
 import type { PinUvAuthToken } from './connection.ts';
 import type { PublicKeyCredentialParameters } from './info.ts';
@@ -125,7 +125,8 @@ export interface AssertionResult {
 
 /** Internal: a credential descriptor as CBOR. */
 export function descriptorToCbor(descriptor: CredentialDescriptor): CborMap {
-  if (!(descriptor.id instanceof Uint8Array)) throw new CtapHidError('ERR_INVALID_ARGUMENT', 'credential id must be a Uint8Array');
+  if (!(descriptor.id instanceof Uint8Array))
+    throw new CtapHidError('ERR_INVALID_ARGUMENT', 'credential id must be a Uint8Array');
   const map: CborMap = new Map<unknown, unknown>([
     ['id', descriptor.id],
     ['type', 'public-key'],
@@ -166,7 +167,8 @@ function extensionsToCbor(extensions: Record<string, unknown> | undefined): Cbor
 /** Internal: makeCredential parameters as the CBOR request map. */
 export function encodeMakeCredential(params: MakeCredentialParams, protocol: PinProtocolHost | undefined): CborMap {
   checkHash(params.clientDataHash);
-  if (typeof params.rp?.id !== 'string' || params.rp.id === '') throw new CtapHidError('ERR_INVALID_ARGUMENT', 'rp.id is required');
+  if (typeof params.rp?.id !== 'string' || params.rp.id === '')
+    throw new CtapHidError('ERR_INVALID_ARGUMENT', 'rp.id is required');
   if (!Array.isArray(params.pubKeyCredParams) || params.pubKeyCredParams.length === 0) {
     throw new CtapHidError('ERR_INVALID_ARGUMENT', 'pubKeyCredParams must name at least one algorithm');
   }
@@ -238,7 +240,8 @@ export function decodeMakeCredential(answer: CborMap): MakeCredentialResult {
 /** Internal: getAssertion parameters as the CBOR request map. */
 export function encodeGetAssertion(params: GetAssertionParams, protocol: PinProtocolHost | undefined): CborMap {
   checkHash(params.clientDataHash);
-  if (typeof params.rpId !== 'string' || params.rpId === '') throw new CtapHidError('ERR_INVALID_ARGUMENT', 'rpId is required');
+  if (typeof params.rpId !== 'string' || params.rpId === '')
+    throw new CtapHidError('ERR_INVALID_ARGUMENT', 'rpId is required');
   const map: CborMap = new Map<unknown, unknown>([
     [1, params.rpId],
     [2, params.clientDataHash],
@@ -292,8 +295,14 @@ export function decodeAssertion(answer: CborMap, allowList: CredentialDescriptor
   }
   const authData = read.bytes(answer, 2, c);
   const signature = read.bytes(answer, 3, c);
-  if (!authData || !signature) throw new CtapHidError('ERR_MALFORMED', 'getAssertion: authData or signature is missing');
-  const result: AssertionResult = { credential, authData, authenticatorData: parseAuthenticatorData(authData), signature };
+  if (!authData || !signature)
+    throw new CtapHidError('ERR_MALFORMED', 'getAssertion: authData or signature is missing');
+  const result: AssertionResult = {
+    credential,
+    authData,
+    authenticatorData: parseAuthenticatorData(authData),
+    signature,
+  };
   if (answer.has(4)) result.user = decodeUser(answer.get(4), c);
   const count = read.int(answer, 5, c);
   if (count !== undefined) result.numberOfCredentials = count;

@@ -219,8 +219,22 @@ export class Ctap2Client {
     const params = new Map<unknown, unknown>([
       [1, new Uint8Array(32)],
       [2, new Map([['id', '.dummy']])],
-      [3, new Map<unknown, unknown>([['id', new Uint8Array(1)], ['name', 'dummy']])],
-      [4, [new Map<unknown, unknown>([['alg', -7], ['type', 'public-key']])]],
+      [
+        3,
+        new Map<unknown, unknown>([
+          ['id', new Uint8Array(1)],
+          ['name', 'dummy'],
+        ]),
+      ],
+      [
+        4,
+        [
+          new Map<unknown, unknown>([
+            ['alg', -7],
+            ['type', 'public-key'],
+          ]),
+        ],
+      ],
       [8, new Uint8Array(0)],
       [9, 1],
     ]);

@@ -90,7 +90,8 @@ export function formatAaguid(bytes: Uint8Array): string {
 export function decodeInfo(map: CborMap): AuthenticatorInfo {
   const c = 'getInfo';
   const aaguid = read.bytes(map, 0x03, c);
-  if (!aaguid || aaguid.length !== 16) throw new CtapHidError('ERR_MALFORMED', 'getInfo: aaguid (0x03) must be 16 bytes');
+  if (aaguid?.length !== 16)
+    throw new CtapHidError('ERR_MALFORMED', 'getInfo: aaguid (0x03) must be 16 bytes');
   const options: Record<string, boolean> = {};
   for (const [key, value] of read.map(map, 0x04, c) ?? new Map()) {
     if (typeof key !== 'string' || typeof value !== 'boolean')
@@ -138,7 +139,8 @@ export function decodeInfo(map: CborMap): AuthenticatorInfo {
   const certifications = read.map(map, 0x13, c);
   if (certifications) {
     const out: Record<string, number> = {};
-    for (const [key, value] of certifications) if (typeof key === 'string' && typeof value === 'number') out[key] = value;
+    for (const [key, value] of certifications)
+      if (typeof key === 'string' && typeof value === 'number') out[key] = value;
     info.certifications = out;
   }
   const vendor = read.array(map, 0x15, c);

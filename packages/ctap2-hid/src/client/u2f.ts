@@ -21,7 +21,8 @@ export async function u2fApdu(
 ): Promise<{ data: Uint8Array; sw: number }> {
   const header = Uint8Array.of(0x00, ins, p1, 0x00, 0x00, (data.length >> 8) & 0xff, data.length & 0xff);
   const answer = await channel.call(CTAPHID_CMD.MSG, concatBytes(header, data, Uint8Array.of(0x00, 0x00)), options);
-  if (answer.length < 2) throw new CtapHidError('ERR_MALFORMED', `U2F answer of ${answer.length} bytes has no status word`);
+  if (answer.length < 2)
+    throw new CtapHidError('ERR_MALFORMED', `U2F answer of ${answer.length} bytes has no status word`);
   const sw = ((answer[answer.length - 2] as number) << 8) | (answer[answer.length - 1] as number);
   return { data: answer.subarray(0, answer.length - 2), sw };
 }
@@ -95,7 +96,10 @@ export async function u2fMakeCredential(
   options: CallOptions,
 ): Promise<MakeCredentialResult> {
   if (params.options?.rk || params.options?.uv || params.pinUvAuthToken) {
-    throw new CtapHidError('ERR_UNSUPPORTED', 'this U2F-only key cannot make discoverable or user-verified credentials');
+    throw new CtapHidError(
+      'ERR_UNSUPPORTED',
+      'this U2F-only key cannot make discoverable or user-verified credentials',
+    );
   }
   if (!params.pubKeyCredParams.some((p) => p.alg === -7)) {
     throw new CtapError(CTAP2_STATUS.CTAP2_ERR_UNSUPPORTED_ALGORITHM, 'U2F register');
@@ -131,7 +135,15 @@ export async function u2fMakeCredential(
     ]),
   );
   const idLength = Uint8Array.of(0, keyHandle.length);
-  const authData = concatBytes(appParam, Uint8Array.of(0x41), new Uint8Array(4), new Uint8Array(16), idLength, keyHandle, coseKey);
+  const authData = concatBytes(
+    appParam,
+    Uint8Array.of(0x41),
+    new Uint8Array(4),
+    new Uint8Array(16),
+    idLength,
+    keyHandle,
+    coseKey,
+  );
   const attStmt = new Map<unknown, unknown>([
     ['sig', signature],
     ['x5c', [cert]],

@@ -106,7 +106,15 @@ export class CtapHidChannel {
     if (nonce.length !== 8) throw new CtapHidError('ERR_INVALID_ARGUMENT', 'the INIT nonce must be 8 bytes');
     const probe = new CtapHidChannel(
       transport,
-      { cid: CTAPHID_BROADCAST_CID, protocolVersion: 2, deviceVersion: [0, 0, 0], capabilities: 0, wink: false, cbor: false, msg: false },
+      {
+        cid: CTAPHID_BROADCAST_CID,
+        protocolVersion: 2,
+        deviceVersion: [0, 0, 0],
+        capabilities: 0,
+        wink: false,
+        cbor: false,
+        msg: false,
+      },
       options,
     );
     let foreign = 0;
@@ -228,7 +236,10 @@ export class CtapHidChannel {
         }
         if (packet.kind === 'cont') {
           if (!assembler) {
-            throw new CtapHidError('ERR_MALFORMED', `CTAPHID continuation packet (seq ${packet.seq}) with no message started`);
+            throw new CtapHidError(
+              'ERR_MALFORMED',
+              `CTAPHID continuation packet (seq ${packet.seq}) with no message started`,
+            );
           }
           assembler.push(packet);
         } else if (packet.cmd === CTAPHID_CMD.KEEPALIVE) {

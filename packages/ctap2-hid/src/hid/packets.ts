@@ -2,12 +2,7 @@
  * CTAPHID packets (CTAP 2.1 §11.2.4): splitting a message into 64-byte reports and putting
  * reports back together, with every length and sequence number checked.
  */
-import {
-  HID_CONT_PAYLOAD,
-  HID_INIT_PAYLOAD,
-  HID_MAX_MESSAGE_SIZE,
-  HID_REPORT_SIZE,
-} from '../ctap2/constants.ts';
+import { HID_CONT_PAYLOAD, HID_INIT_PAYLOAD, HID_MAX_MESSAGE_SIZE, HID_REPORT_SIZE } from '../ctap2/constants.ts';
 import { CtapHidError } from '../errors.ts';
 
 /** A parsed report: an initialization packet or a continuation packet. */

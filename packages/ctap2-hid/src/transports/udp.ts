@@ -67,7 +67,9 @@ export class UdpHidTransport implements HidTransport {
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => {
         socket.close();
-        reject(new CtapHidError('ERR_TRANSPORT', `cannot reach udp://${host}:${port}: ${error.message}`, { cause: error }));
+        reject(
+          new CtapHidError('ERR_TRANSPORT', `cannot reach udp://${host}:${port}: ${error.message}`, { cause: error }),
+        );
       };
       socket.once('error', onError);
       socket.connect(port, host, () => {

@@ -26,7 +26,8 @@ export interface CompactJws {
 export const MAX_JWS_LENGTH: number = 64 * 1024 * 1024;
 
 function decodePart(part: string, what: string): Uint8Array {
-  const bytes = base64urlToBytes(part);
+  // RFC 7515 §2: base64url without padding, strictly (no '+', '/', '=' variants of the same bytes).
+  const bytes = /^[A-Za-z0-9_-]*$/.test(part) ? base64urlToBytes(part) : undefined;
   if (bytes === undefined) throw malformed(`${what} is not base64url`);
   return bytes;
 }

@@ -125,8 +125,8 @@ export interface MetadataEntry {
   readonly biometricStatusReports?: readonly unknown[];
   /** Status history of the authenticator. */
   readonly statusReports: readonly MetadataStatusReport[];
-  /** ISO 8601 date of the last status change. */
-  readonly timeOfLastStatusChange: string;
+  /** ISO 8601 date of the last status change (required by the spec; not relied on here). */
+  readonly timeOfLastStatusChange?: string;
   /** URL of a list of rogue (compromised) authenticators. */
   readonly rogueListURL?: string;
   /** Hash of that list. */

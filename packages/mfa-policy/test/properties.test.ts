@@ -203,7 +203,7 @@ describe('policy properties', () => {
                       ...picked.map((m) => ({ kind: m.kind, methodId: m.id })),
                     ]),
                 )
-            : fc.constant([{ kind: 'password' as const }]),
+            : fc.constant([{ kind: 'password' as const }] as SignInAttempt['factors']),
           context: fc.record(
             { client: fc.constant('browser' as const), newDevice: fc.boolean() },
             { requiredKeys: [] },
@@ -358,9 +358,9 @@ describe('policy properties', () => {
     fc.assert(
       fc.property(near, near, (a, b) => {
         for (const call of [
-          () => policy.evaluateSignIn(a as Account, b as SignInAttempt),
-          () => policy.canEnrol(a as Account, b as EnrolledMethod, { id: 'x', roles: [] }),
-          () => policy.canRemove(a as Account, 'm', b as Actor),
+          () => policy.evaluateSignIn(a as unknown as Account, b as unknown as SignInAttempt),
+          () => policy.canEnrol(a as Account, b as unknown as EnrolledMethod, { id: 'x', roles: [] }),
+          () => policy.canRemove(a as unknown as Account, 'm', b as unknown as Actor),
         ]) {
           try {
             expect(typeof call().allowed).toBe('boolean');

@@ -1,0 +1,29 @@
+// Runs the README's quick start as written (importing this package's source) and checks that it
+// prints what its `// →` comments say.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+it('the README quick start runs and prints what it says', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Quick start'));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  expect(code).toBeDefined();
+  const expected = [...(code as string).matchAll(/\/\/ → (.*)$/gm)].map((match) => match[1]);
+  expect(expected.length).toBeGreaterThan(4);
+  const dir = mkdtempSync(join(tmpdir(), 'mfa-policy-readme-'));
+  try {
+    const file = join(dir, 'quick-start.ts');
+    writeFileSync(file, (code as string).replace("'@keyward/mfa-policy'", JSON.stringify(join(root, 'src/index.ts'))));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trimEnd().split('\n')).toEqual(expected);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

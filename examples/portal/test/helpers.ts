@@ -5,7 +5,7 @@ import type { AppEnv, Services } from '../src/context.ts';
 import { type Database, openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { seedDemo } from '../src/db/seed.ts';
-import type { OutgoingMessage, Sender } from '../src/sender.ts';
+import { type OutgoingMessage, outboxSender, type Sender } from '../src/sender.ts';
 
 export const ORIGIN = 'http://localhost:3000';
 
@@ -35,9 +35,11 @@ export async function startPortal(
   if (options.seed !== false) await seedDemo(db, config.scrypt);
   const sent: OutgoingMessage[] = [];
   const clock = { now: new Date() };
+  const outbox = outboxSender(db, () => {});
   const sender: Sender = {
     async send(message) {
       sent.push(message);
+      await outbox.send(message);
     },
   };
   const { app, services } = await createPortal({ db, config, sender, now: () => clock.now, log: () => {} });
@@ -49,7 +51,10 @@ export class Client {
   readonly cookies = new Map<string, string>();
   csrf = '';
   ip = '127.0.0.1';
-  constructor(readonly app: Hono<AppEnv>) {}
+  readonly app: Hono<AppEnv>;
+  constructor(app: Hono<AppEnv>) {
+    this.app = app;
+  }
 
   async request(
     method: string,
@@ -119,5 +124,7 @@ export async function passwordStep(
 ): Promise<string | null> {
   await client.get('/sign-in');
   const { location } = await client.post('/sign-in', { username, password });
+  // Like a browser, land on the next page (which also carries the new CSRF token).
+  if (location) await client.get(location);
   return location;
 }

@@ -26,11 +26,13 @@ export interface DatabaseLocation {
   url?: string | undefined;
   /** PGlite data folder; omitted with no url means in memory. */
   dataDir?: string | undefined;
+  /** PostgreSQL only: a schema to work in (created when missing); tests use one each. */
+  schema?: string | undefined;
 }
 
 /** Opens the database described by `location`. */
 export async function openDatabase(location: DatabaseLocation): Promise<Database> {
-  if (location.url) return openPostgres(location.url);
+  if (location.url) return openPostgres(location.url, location.schema);
   return openPglite(location.dataDir);
 }
 
@@ -45,6 +47,9 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     },
   });
   const self = wrap(db);
+  // PGlite is one connection: advisory locks are re-entrant on it, so callers that need the
+  // connection to themselves (migrations) queue here instead.
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     kind: 'pglite',
     query: self.query,
@@ -52,19 +57,35 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       await db.exec(sql);
     },
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    withConnection: (fn) =>
-      fn({
-        query: self.query,
-        async exec(sql) {
-          await db.exec(sql);
-        },
-      }),
+    withConnection<T>(fn: (conn: Queryable & { exec(sql: string): Promise<void> }) => Promise<T>): Promise<T> {
+      const run = queue.then(() =>
+        fn({
+          query: self.query,
+          async exec(sql) {
+            await db.exec(sql);
+          },
+        }),
+      );
+      queue = run.catch(() => {});
+      return run;
+    },
     close: () => db.close(),
   };
 }
 
-async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 10) });
+async function openPostgres(url: string, schema?: string): Promise<Database> {
+  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('portal: bad schema name');
+  if (schema) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await admin.end();
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.PG_POOL_MAX ?? 10),
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
   // An idle client losing its connection (a PostgreSQL restart) must not crash the process.
   pool.on('error', () => {});
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({

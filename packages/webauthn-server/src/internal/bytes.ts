@@ -1,5 +1,5 @@
 /** Byte helpers bound to this package's errors. Not public. */
-import { ByteReader, base64urlToBytes } from '@keyward/internal';
+import { ByteReader, base64urlToBytes, bytesToHex } from '@keyward/internal';
 import { malformed } from './errors.ts';
 
 /** Decodes a base64url field of the response, or throws `ERR_MALFORMED` naming it. */

@@ -3,7 +3,20 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPolicy, isPolicyConfigError, PolicyConfigError } from '../index.ts';
+import { defaultSettings } from './defaults.ts';
 import { parsePolicyConfig } from './parse.ts';
+import type {
+  AccountSelector,
+  AppPasswordConfig,
+  EnrolmentConfig,
+  MethodConfig,
+  MethodsConfig,
+  PolicyConfig,
+  PolicyOverrides,
+  RemovalConfig,
+  SignInConfig,
+  TargetingRule,
+} from './types.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../schema/policy.schema.json', import.meta.url), 'utf8'));
 
@@ -140,6 +153,76 @@ describe('policy config validation', () => {
 });
 
 describe('the shipped JSON Schema', () => {
+  // `satisfies Record<keyof T, true>` fails to compile when the TypeScript types gain or lose a key,
+  // and the comparison fails when the schema does: the two cannot drift apart.
+  const keys = {
+    root: {
+      $schema: true,
+      administratorRoles: true,
+      methods: true,
+      signIn: true,
+      enrolment: true,
+      removal: true,
+      rules: true,
+    } satisfies Record<keyof PolicyConfig, true>,
+    method: {
+      enabled: true,
+      role: true,
+      recommended: true,
+      selfServiceEnrolment: true,
+      maxPerAccount: true,
+    } satisfies Record<keyof MethodConfig, true>,
+    appPassword: { enabled: true, selfServiceEnrolment: true, maxPerAccount: true } satisfies Record<
+      keyof AppPasswordConfig,
+      true
+    >,
+    methods: {
+      authenticatorApp: true,
+      sms: true,
+      voice: true,
+      alternatePhone: true,
+      officePhone: true,
+      fido2: true,
+      smartcard: true,
+      appPassword: true,
+    } satisfies Record<keyof MethodsConfig, true>,
+    signIn: { withoutMethods: true, newDevice: true, unusualLocation: true } satisfies Record<keyof SignInConfig, true>,
+    enrolment: { selfService: true, adminOnBehalf: true, allowDuplicates: true } satisfies Record<
+      keyof EnrolmentConfig,
+      true
+    >,
+    removal: { selfService: true, adminOnBehalf: true, keepOneMethod: true, sessions: true } satisfies Record<
+      keyof RemovalConfig,
+      true
+    >,
+    selector: { roles: true, groups: true, accounts: true } satisfies Record<keyof AccountSelector, true>,
+    overrides: { methods: true, signIn: true, enrolment: true, removal: true } satisfies Record<
+      keyof PolicyOverrides,
+      true
+    >,
+    rule: { id: true, description: true, when: true, unless: true, set: true } satisfies Record<
+      keyof TargetingRule,
+      true
+    >,
+  };
+
+  it.each(Object.entries(keys))('schema keys of %s match the TypeScript type', (name, expected) => {
+    const node = name === 'root' ? schema : schema.$defs[name];
+    expect(Object.keys(node.properties).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it('states the same defaults as the engine', () => {
+    const defaults = defaultSettings();
+    for (const section of ['signIn', 'enrolment', 'removal'] as const) {
+      for (const [key, property] of Object.entries(
+        schema.$defs[section].properties as Record<string, { default?: unknown }>,
+      )) {
+        expect(property.default, `${section}.${key}`).toEqual((defaults[section] as Record<string, unknown>)[key]);
+      }
+    }
+    expect(schema.$defs.appPassword.properties.enabled.default).toBe(defaults.methods.appPassword.enabled);
+  });
+
   const ajv = new Ajv2020({ allErrors: false, strict: true });
   const validate = ajv.compile(schema);
 
@@ -200,6 +283,7 @@ describe('the shipped JSON Schema', () => {
   );
 
   it('accepts exactly what ajv accepts (schema-level)', () => {
+    const seen = { accepted: 0, rejected: 0 };
     fc.assert(
       fc.property(config, (candidate) => {
         let engineAccepts = true;
@@ -211,8 +295,12 @@ describe('the shipped JSON Schema', () => {
           engineAccepts = error.path === 'methods';
         }
         expect(engineAccepts).toBe(validate(candidate));
+        seen[engineAccepts ? 'accepted' : 'rejected']++;
       }),
       { numRuns: 500 },
     );
+    // Both answers must have come up, or the comparison proved nothing.
+    expect(seen.accepted).toBeGreaterThan(20);
+    expect(seen.rejected).toBeGreaterThan(20);
   });
 });

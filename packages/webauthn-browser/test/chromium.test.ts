@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Drivers, Outcome } from './page/app.ts';
 import { relyingParty } from './relying-party.ts';
 import { startTestServer, type TestServer } from './server.ts';
@@ -134,8 +134,12 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
 }, 60_000);
 
+// One page (and virtual authenticator) per test, closed after it.
+afterEach(async () => {
+  for (const page of pages.splice(0)) await page.close();
+});
+
 afterAll(async () => {
-  for (const page of pages) await page.close().catch(() => undefined);
   await browser?.close();
   await server?.close();
 });

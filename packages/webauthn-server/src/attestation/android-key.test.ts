@@ -163,7 +163,7 @@ describe('verifyAndroidKey: each check rejects', () => {
     const input = await built({});
     await expect(
       verifyAndroidKey({ ...input, attStmt: new Map([...input.attStmt, ['alg', -257]]) }),
-    ).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_ALG' });
+    ).rejects.toMatchObject({ code: 'ERR_ATTESTATION' });
   });
   it('leaf key that is not the credential key', async () => {
     const other = await generateTestKey();
@@ -239,7 +239,7 @@ describe('verifyAndroidKey: each check rejects', () => {
       const attStmt = new Map(input.attStmt);
       if (value === undefined) attStmt.delete(key);
       else attStmt.set(key, value);
-      await expect(verifyAndroidKey({ ...input, attStmt })).rejects.toMatchObject({ code: 'ERR_MALFORMED' });
+      await expect(verifyAndroidKey({ ...input, attStmt })).rejects.toMatchObject({ code: 'ERR_ATTESTATION' });
     }
   });
 });
@@ -267,6 +267,7 @@ describe('verifyAndroidKey: garbage only ever yields WebAuthnError', () => {
   it('random attStmt values', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('alg', 'sig', 'x5c'), fc.anything(), async (key, value) => {
+        if (Object.is(value, input.attStmt.get(key))) return true; // the recorded value itself
         try {
           await verifyAndroidKey({ ...input, attStmt: new Map([...input.attStmt, [key, value]]) });
           return false;

@@ -5,8 +5,9 @@
  */
 import { equalBytes } from '@keyward/internal';
 import { verifyWithSpki } from '../crypto/verify.ts';
-import { fail, malformed } from '../internal/errors.ts';
-import { parseCertificate } from '../x509/certificate.ts';
+import { isWebAuthnError } from '../errors.ts';
+import { fail } from '../internal/errors.ts';
+import { parseCertificateCached } from '../x509/cache.ts';
 import { checkCertificateHoldsCredentialKey } from './android-credential-key.ts';
 import {
   ANDROID_KEY_DESCRIPTION_OID,
@@ -14,6 +15,7 @@ import {
   KM_PURPOSE_SIGN,
   parseAndroidKeyDescription,
 } from './android-key-description.ts';
+import { signedData, stmtBytes, stmtInt, stmtX5c } from './statement.ts';
 import type { AttestationFormatInput, AttestationFormatResult, AttestationFormatVerifier } from './types.ts';
 
 /** Options of {@link createAndroidKeyVerifier}. */
@@ -28,36 +30,27 @@ export interface AndroidKeyVerifierOptions {
   readonly allowSoftwareEnforced?: boolean;
 }
 
-function bytesField(attStmt: Map<unknown, unknown>, key: string): Uint8Array {
-  const v = attStmt.get(key);
-  if (!(v instanceof Uint8Array)) throw malformed(`android-key: attStmt.${key} must be a byte string`);
-  return v;
-}
-
-function readX5c(attStmt: Map<unknown, unknown>): Uint8Array[] {
-  const x5c = attStmt.get('x5c');
-  if (!Array.isArray(x5c) || x5c.length === 0) throw malformed('android-key: attStmt.x5c must be a non-empty array');
-  if (!x5c.every((cert) => cert instanceof Uint8Array))
-    throw malformed('android-key: attStmt.x5c must hold byte strings');
-  return x5c as Uint8Array[];
-}
-
 async function verify(input: AttestationFormatInput, allowSoftwareEnforced: boolean): Promise<AttestationFormatResult> {
   const { attStmt } = input;
-  if (!(attStmt instanceof Map)) throw malformed('android-key: attStmt must be a map');
-  const alg = attStmt.get('alg');
-  if (typeof alg !== 'number' || !Number.isInteger(alg)) throw malformed('android-key: attStmt.alg must be an integer');
-  const sig = bytesField(attStmt, 'sig');
-  const x5c = readX5c(attStmt);
-  const leaf = parseCertificate(x5c[0] as Uint8Array);
+  const alg = stmtInt(attStmt, 'alg', 'android-key');
+  const sig = stmtBytes(attStmt, 'sig', 'android-key');
+  const x5c = stmtX5c(attStmt, 'android-key');
+  if (x5c === undefined) throw fail('ERR_ATTESTATION', 'android-key: attStmt.x5c is missing');
+  const leaf = parseCertificateCached(x5c[0] as Uint8Array);
 
   // §8.4.2: sig over authenticatorData || clientDataHash with the leaf key and alg.
-  const signed = new Uint8Array(input.authData.length + input.clientDataHash.length);
-  signed.set(input.authData);
-  signed.set(input.clientDataHash, input.authData.length);
-  if (!(await verifyWithSpki(leaf.spki, alg, signed, sig))) {
-    throw fail('ERR_ATTESTATION', 'android-key: sig is not a valid signature by the attestation certificate');
+  let valid: boolean;
+  try {
+    valid = await verifyWithSpki(leaf.spki, alg, signedData(input.authData, input.clientDataHash), sig);
+  } catch (cause) {
+    if (isWebAuthnError(cause) && cause.code === 'ERR_MALFORMED') throw cause;
+    throw fail(
+      'ERR_ATTESTATION',
+      `android-key: cannot verify alg ${alg} with the attestation certificate's key`,
+      cause,
+    );
   }
+  if (!valid) throw fail('ERR_ATTESTATION', 'android-key: sig is not a valid signature by the attestation certificate');
   // §8.4.2: the leaf's public key is the credential public key.
   checkCertificateHoldsCredentialKey(leaf.spki, input.credentialPublicKey, 'android-key');
 
@@ -119,9 +112,9 @@ export function createAndroidKeyVerifier(options: AndroidKeyVerifierOptions = {}
  *
  * @param input - The statement and the registration data it signs.
  * @returns `attestationType: 'basic'` and the `x5c` chain (leaf first).
- * @throws {@link WebAuthnError} `ERR_MALFORMED` for fields, certificate or extension that do not
- * parse; `ERR_UNSUPPORTED_ALG` for an `alg` this package cannot verify or that does not fit the
- * key; `ERR_ATTESTATION` for any failed check.
+ * @throws {@link WebAuthnError} `ERR_MALFORMED` for a certificate or key description that does not
+ * parse; `ERR_ATTESTATION` for missing or mistyped statement members, an `alg` that does not fit
+ * the leaf key, and any failed check.
  * @example
  * ```ts
  * const { attestationType } = await verifyAndroidKey(input); // 'basic'

@@ -5,9 +5,12 @@
 import { bytesToUtf8, concatBytes } from '@keyward/internal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { verifyWithSpki } from '../crypto/verify.ts';
+import { isWebAuthnError } from '../errors.ts';
 import { fail, guard, malformed } from '../internal/errors.ts';
 import { jwsSignatureInput, parseCompactJws } from '../metadata/jws.ts';
-import { NAME_OID, parseCertificate } from '../x509/certificate.ts';
+import { parseCertificateCached } from '../x509/cache.ts';
+import { NAME_OID } from '../x509/certificate.ts';
+import { stmtBytes } from './statement.ts';
 import type { AttestationFormatInput, AttestationFormatResult, AttestationFormatVerifier } from './types.ts';
 
 /** The host name SafetyNet's signing certificate is issued to. */
@@ -44,13 +47,14 @@ async function verify(
   maxClockSkewMs: number,
 ): Promise<AttestationFormatResult> {
   const { attStmt } = input;
-  if (!(attStmt instanceof Map)) throw malformed('android-safetynet: attStmt must be a map');
   const ver = attStmt.get('ver');
-  if (typeof ver !== 'string') throw malformed('android-safetynet: attStmt.ver must be a text string');
-  if (ver === '')
-    throw fail('ERR_ATTESTATION', 'android-safetynet: attStmt.ver (Google Play services version) is empty');
-  const response = attStmt.get('response');
-  if (!(response instanceof Uint8Array)) throw malformed('android-safetynet: attStmt.response must be a byte string');
+  if (typeof ver !== 'string' || ver === '') {
+    throw fail(
+      'ERR_ATTESTATION',
+      'android-safetynet: attStmt.ver (the Google Play services version) must be a non-empty string',
+    );
+  }
+  const response = stmtBytes(attStmt, 'response', 'android-safetynet');
   const jws = parseCompactJws(
     guard('android-safetynet: response', () => bytesToUtf8(response)),
     'android-safetynet: response',
@@ -69,7 +73,7 @@ async function verify(
 
   // §8.5.2: the response comes from the SafetyNet service: the leaf is issued to attest.android.com
   // (RFC 6125: DNS names of the SAN when present, else the subject CN) and signed the JWS.
-  const leaf = parseCertificate(jws.x5c[0] as Uint8Array);
+  const leaf = parseCertificateCached(jws.x5c[0] as Uint8Array);
   const dnsNames = (leaf.subjectAltName ?? []).filter((name) => name.tag === 2).map((name) => name.text);
   const hostOk =
     dnsNames.length > 0
@@ -77,8 +81,19 @@ async function verify(
       : leaf.subject.some((a) => a.type === NAME_OID.CN && a.value === SAFETYNET_HOSTNAME);
   if (!hostOk)
     throw fail('ERR_ATTESTATION', `android-safetynet: the signing certificate is not issued to ${SAFETYNET_HOSTNAME}`);
-  const { coseAlg, signature } = jwsSignatureInput(jws, 'android-safetynet: response');
-  if (!(await verifyWithSpki(leaf.spki, coseAlg, jws.signingInput, signature))) {
+  let valid: boolean;
+  try {
+    const { coseAlg, signature } = jwsSignatureInput(jws, 'android-safetynet: response');
+    valid = await verifyWithSpki(leaf.spki, coseAlg, jws.signingInput, signature);
+  } catch (cause) {
+    if (isWebAuthnError(cause) && cause.code === 'ERR_MALFORMED') throw cause;
+    throw fail(
+      'ERR_ATTESTATION',
+      `android-safetynet: cannot verify JWS alg ${JSON.stringify(jws.header.alg)} with the leaf key`,
+      cause,
+    );
+  }
+  if (!valid) {
     throw fail(
       'ERR_ATTESTATION',
       'android-safetynet: the response JWS signature does not verify with its leaf certificate',
@@ -145,9 +160,9 @@ export function createAndroidSafetyNetVerifier(
  *
  * @param input - The statement and the registration data it binds.
  * @returns `attestationType: 'basic'` and the JWS `x5c` chain (leaf first).
- * @throws {@link WebAuthnError} `ERR_MALFORMED` for a statement or JWS that does not parse;
- * `ERR_UNSUPPORTED_ALG` for a JWS `alg` this package cannot verify; `ERR_ATTESTATION` for any
- * failed check (nonce, host name, signature, `ctsProfileMatch`, timestamp).
+ * @throws {@link WebAuthnError} `ERR_MALFORMED` for a JWS or certificate that does not parse;
+ * `ERR_ATTESTATION` for missing or mistyped statement members, a JWS `alg` this package cannot
+ * verify, and any failed check (nonce, host name, signature, `ctsProfileMatch`, timestamp).
  * @example
  * ```ts
  * const { attestationType, trustPath } = await verifyAndroidSafetyNet(input); // 'basic'

@@ -123,7 +123,7 @@ describe('verifyApple: each check rejects', () => {
   it('missing or mistyped x5c', async () => {
     for (const x5c of [undefined, [], ['cert'], 'cert']) {
       await expect(verifyApple({ ...(await built(null)), attStmt: new Map([['x5c', x5c]]) })).rejects.toMatchObject({
-        code: 'ERR_MALFORMED',
+        code: 'ERR_ATTESTATION',
       });
     }
   });

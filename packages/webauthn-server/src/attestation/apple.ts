@@ -6,8 +6,9 @@ import { equalBytes } from '@keyward/internal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { children, expectTlv, value } from '../internal/der.ts';
 import { fail, guard, malformed } from '../internal/errors.ts';
-import { parseCertificate } from '../x509/certificate.ts';
+import { parseCertificateCached } from '../x509/cache.ts';
 import { checkCertificateHoldsCredentialKey } from './android-credential-key.ts';
+import { signedData, stmtX5c } from './statement.ts';
 import type { AttestationFormatInput, AttestationFormatResult, AttestationFormatVerifier } from './types.ts';
 
 /** Apple's nonce extension in the credential certificate. */
@@ -36,8 +37,8 @@ function readNonce(der: Uint8Array): Uint8Array {
  *
  * @param input - The statement and the registration data it binds.
  * @returns `attestationType: 'anonca'` and the `x5c` chain (leaf first).
- * @throws {@link WebAuthnError} `ERR_MALFORMED` for fields, certificate or extension that do not
- * parse; `ERR_ATTESTATION` for a missing or different nonce or a different public key.
+ * @throws {@link WebAuthnError} `ERR_MALFORMED` for a certificate or nonce extension that does not
+ * parse; `ERR_ATTESTATION` for a missing `x5c`, a missing or different nonce or a different public key.
  * @example
  * ```ts
  * const { attestationType } = await verifyApple(input); // 'anonca'
@@ -47,16 +48,12 @@ export const verifyApple: AttestationFormatVerifier = async (
   input: AttestationFormatInput,
 ): Promise<AttestationFormatResult> => {
   const { attStmt } = input;
-  if (!(attStmt instanceof Map)) throw malformed('apple: attStmt must be a map');
-  const x5c = attStmt.get('x5c');
-  if (!Array.isArray(x5c) || x5c.length === 0) throw malformed('apple: attStmt.x5c must be a non-empty array');
-  if (!x5c.every((cert) => cert instanceof Uint8Array)) throw malformed('apple: attStmt.x5c must hold byte strings');
-  const credCert = parseCertificate(x5c[0] as Uint8Array);
+  const x5c = stmtX5c(attStmt, 'apple');
+  if (x5c === undefined) throw fail('ERR_ATTESTATION', 'apple: attStmt.x5c is missing');
+  const credCert = parseCertificateCached(x5c[0] as Uint8Array);
 
   // §8.8.2: nonce = SHA-256(authenticatorData || clientDataHash), found in the certificate extension.
-  const nonceToHash = new Uint8Array(input.authData.length + input.clientDataHash.length);
-  nonceToHash.set(input.authData);
-  nonceToHash.set(input.clientDataHash, input.authData.length);
+  const nonceToHash = signedData(input.authData, input.clientDataHash);
   const extension = credCert.extensions.get(APPLE_NONCE_EXTENSION_OID);
   if (extension === undefined)
     throw fail(
@@ -68,5 +65,5 @@ export const verifyApple: AttestationFormatVerifier = async (
   }
   // §8.8.2: the credential public key equals the Subject Public Key of credCert.
   checkCertificateHoldsCredentialKey(credCert.spki, input.credentialPublicKey, 'apple');
-  return { attestationType: 'anonca', trustPath: x5c as Uint8Array[] };
+  return { attestationType: 'anonca', trustPath: x5c };
 };

@@ -7,8 +7,10 @@ import { equalBytes } from '@keyward/internal';
 import type { CoseKey } from '../cose/key.ts';
 import { parseCoseKey } from '../cose/key.ts';
 import { digest, type HashName, schemeOfCoseAlg, verifyWithSpki } from '../crypto/verify.ts';
+import { isWebAuthnError } from '../errors.ts';
 import { fail, malformed } from '../internal/errors.ts';
-import { parseCertificate } from '../x509/certificate.ts';
+import { parseCertificateCached } from '../x509/cache.ts';
+import { signedData, stmtBytes, stmtInt, stmtX5c } from './statement.ts';
 import { checkAaguidExtension, checkAikCertificate } from './tpm-aik-certificate.ts';
 import { TPM_ALG, TPM_ECC_CURVE_TO_COSE_CRV, TPM_GENERATED_VALUE, TPM_ST_ATTEST_CERTIFY } from './tpm-constants.ts';
 import { parseCertInfo, parsePubArea, type TpmPubArea } from './tpm-structures.ts';
@@ -20,20 +22,6 @@ const NAME_ALG_HASH: ReadonlyMap<number, HashName> = /* @__PURE__ */ new Map([
   [TPM_ALG.SHA384, 'SHA-384'],
   [TPM_ALG.SHA512, 'SHA-512'],
 ]);
-
-function bytesField(attStmt: Map<unknown, unknown>, key: string): Uint8Array {
-  const v = attStmt.get(key);
-  if (!(v instanceof Uint8Array)) throw malformed(`tpm: attStmt.${key} must be a byte string`);
-  return v;
-}
-
-/** Reads `x5c`: a non-empty array of byte strings, leaf first. */
-function readX5c(attStmt: Map<unknown, unknown>): Uint8Array[] {
-  const x5c = attStmt.get('x5c');
-  if (!Array.isArray(x5c) || x5c.length === 0) throw malformed('tpm: attStmt.x5c must be a non-empty array');
-  if (!x5c.every((cert) => cert instanceof Uint8Array)) throw malformed('tpm: attStmt.x5c must hold byte strings');
-  return x5c as Uint8Array[];
-}
 
 /** Big-endian unsigned integers compared by value (leading zero bytes ignored). */
 function sameUnsigned(a: Uint8Array, b: Uint8Array): boolean {
@@ -102,9 +90,9 @@ function checkPubAreaMatchesKey(pubArea: TpmPubArea, key: CoseKey): void {
  *
  * @param input - The statement and the registration data it signs.
  * @returns `attestationType: 'attca'` and the `x5c` chain (leaf first) as the trust path.
- * @throws {@link WebAuthnError} `ERR_MALFORMED` for a statement whose fields or TPM structures do
- * not parse; `ERR_UNSUPPORTED_ALG` for an `alg` this package cannot verify; `ERR_ATTESTATION` for
- * any failed check.
+ * @throws {@link WebAuthnError} `ERR_MALFORMED` for TPM structures or a certificate that do not
+ * parse; `ERR_ATTESTATION` for missing or mistyped statement members, an `alg` this package cannot
+ * verify with the AIK key, and any failed check.
  * @example
  * ```ts
  * const { attestationType, trustPath } = await verifyTpm(input); // 'attca', [aikCert, ...]
@@ -114,21 +102,20 @@ export const verifyTpm: AttestationFormatVerifier = async (
   input: AttestationFormatInput,
 ): Promise<AttestationFormatResult> => {
   const { attStmt } = input;
-  if (!(attStmt instanceof Map)) throw malformed('tpm: attStmt must be a map');
   const ver = attStmt.get('ver');
-  if (typeof ver !== 'string') throw malformed('tpm: attStmt.ver must be a text string');
-  if (ver !== '2.0') throw fail('ERR_ATTESTATION', `tpm: expected ver "2.0", found ${JSON.stringify(ver)}`);
-  const alg = attStmt.get('alg');
-  if (typeof alg !== 'number' || !Number.isInteger(alg)) throw malformed('tpm: attStmt.alg must be an integer');
+  if (ver !== '2.0')
+    throw fail('ERR_ATTESTATION', `tpm: expected ver "2.0", found ${JSON.stringify(ver) ?? 'nothing'}`);
+  const alg = stmtInt(attStmt, 'alg', 'tpm');
   if (attStmt.has('ecdaaKeyId'))
     throw fail('ERR_ATTESTATION', 'tpm: ECDAA attestation is not supported (removed in WebAuthn L2)');
-  const sig = bytesField(attStmt, 'sig');
-  const certInfoBytes = bytesField(attStmt, 'certInfo');
-  const pubAreaBytes = bytesField(attStmt, 'pubArea');
-  const x5c = readX5c(attStmt);
+  const sig = stmtBytes(attStmt, 'sig', 'tpm');
+  const certInfoBytes = stmtBytes(attStmt, 'certInfo', 'tpm');
+  const pubAreaBytes = stmtBytes(attStmt, 'pubArea', 'tpm');
+  const x5c = stmtX5c(attStmt, 'tpm');
+  if (x5c === undefined) throw fail('ERR_ATTESTATION', 'tpm: attStmt.x5c is missing (ECDAA is not supported)');
   const scheme = schemeOfCoseAlg(alg);
   if (scheme === undefined || scheme.type === 'eddsa')
-    throw fail('ERR_UNSUPPORTED_ALG', `tpm: alg ${alg} is not supported`);
+    throw fail('ERR_ATTESTATION', `tpm: alg ${alg} is not a signature algorithm this verifier supports`);
 
   // §8.3.2: pubArea must describe credentialPublicKey.
   const pubArea = parsePubArea(pubAreaBytes);
@@ -149,10 +136,7 @@ export const verifyTpm: AttestationFormatVerifier = async (
     );
   }
   // extraData = hash of attToBeSigned (authData || clientDataHash), with the hash of "alg".
-  const attToBeSigned = new Uint8Array(input.authData.length + input.clientDataHash.length);
-  attToBeSigned.set(input.authData);
-  attToBeSigned.set(input.clientDataHash, input.authData.length);
-  if (!equalBytes(certInfo.extraData, digest(scheme.hash, attToBeSigned))) {
+  if (!equalBytes(certInfo.extraData, digest(scheme.hash, signedData(input.authData, input.clientDataHash)))) {
     throw fail('ERR_ATTESTATION', 'tpm: certInfo.extraData is not the hash of authData || clientDataHash');
   }
   // attested.name = nameAlg (2 bytes) || H_nameAlg(pubArea) (TPM 2.0 Part 1 §16).
@@ -168,8 +152,15 @@ export const verifyTpm: AttestationFormatVerifier = async (
     throw fail('ERR_ATTESTATION', 'tpm: certInfo.attested.name is not the name of pubArea');
 
   // §8.3.2: x5c present: sig over certInfo by the AIK certificate's key, under alg.
-  const aik = parseCertificate(x5c[0] as Uint8Array);
-  if (!(await verifyWithSpki(aik.spki, alg, certInfoBytes, sig))) {
+  const aik = parseCertificateCached(x5c[0] as Uint8Array);
+  let valid: boolean;
+  try {
+    valid = await verifyWithSpki(aik.spki, alg, certInfoBytes, sig);
+  } catch (cause) {
+    if (isWebAuthnError(cause) && cause.code === 'ERR_MALFORMED') throw cause;
+    throw fail('ERR_ATTESTATION', `tpm: cannot verify alg ${alg} with the AIK certificate's key`, cause);
+  }
+  if (!valid) {
     throw fail('ERR_ATTESTATION', 'tpm: sig is not a valid signature of certInfo by the AIK certificate');
   }
   checkAikCertificate(aik);

@@ -16,18 +16,19 @@ export type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from './ceremonies/types.ts';
-export {
-  type AuthenticatorConfig,
-  type SetMinPinLengthParams,
+export type { ParsedAuthenticatorData } from './client/authenticator-data.ts';
+export type { ClientPin, PinRetries } from './client/client-pin.ts';
+export type {
+  AuthenticatorConfig,
+  SetMinPinLengthParams,
 } from './client/config.ts';
-export { type ClientPin, type PinRetries } from './client/client-pin.ts';
 export type { PinUvAuthToken } from './client/connection.ts';
-export {
-  type CredentialManagement,
-  type CredentialManagementOptions,
-  type CredentialsMetadata,
-  type StoredCredential,
-  type StoredRp,
+export type {
+  CredentialManagement,
+  CredentialManagementOptions,
+  CredentialsMetadata,
+  StoredCredential,
+  StoredRp,
 } from './client/credential-management.ts';
 export type {
   AssertionResult,
@@ -39,11 +40,10 @@ export type {
   RpEntity,
   UserEntity,
 } from './client/credentials.ts';
-export type { ParsedAuthenticatorData } from './client/authenticator-data.ts';
 export { Ctap2Client, type Ctap2ClientOptions, selectAuthenticator } from './client/ctap2-client.ts';
-export { PIN_PERMISSION } from './ctap2/constants.ts';
 export type { AuthenticatorInfo, PublicKeyCredentialParameters } from './client/info.ts';
 export type { PinUvAuthProtocolVersion } from './client/pin-protocol.ts';
+export { PIN_PERMISSION } from './ctap2/constants.ts';
 export {
   CtapError,
   type CtapErrorCode,

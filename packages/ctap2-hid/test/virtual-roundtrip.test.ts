@@ -10,12 +10,17 @@ import {
   isCtapError,
   isCtapHidError,
   type KeepaliveStatus,
-  MemoryHidTransport,
   type MakeCredentialParams,
+  MemoryHidTransport,
   PIN_PERMISSION,
   selectAuthenticator,
 } from '../src/index.ts';
-import { delayPresence, denyPresence, VirtualAuthenticator, type VirtualAuthenticatorOptions } from '../src/virtual/index.ts';
+import {
+  delayPresence,
+  denyPresence,
+  VirtualAuthenticator,
+  type VirtualAuthenticatorOptions,
+} from '../src/virtual/index.ts';
 
 const RP = 'example.com';
 const rpIdHash = sha256(utf8ToBytes(RP));
@@ -135,13 +140,19 @@ describe('clientPin', () => {
       }
       if (attempts.length < 8) {
         // While auth-blocked even the right PIN is refused and costs nothing.
-        await expect(client.clientPin.getPinToken('1234')).rejects.toMatchObject({ code: 'CTAP2_ERR_PIN_AUTH_BLOCKED' });
+        await expect(client.clientPin.getPinToken('1234')).rejects.toMatchObject({
+          code: 'CTAP2_ERR_PIN_AUTH_BLOCKED',
+        });
         expect((await client.clientPin.getRetries()).powerCycleState).toBe(true);
         key.powerCycle();
         client = await Ctap2Client.open(new MemoryHidTransport(key));
       }
     }
-    expect(attempts.slice(0, 3)).toEqual(['CTAP2_ERR_PIN_INVALID', 'CTAP2_ERR_PIN_INVALID', 'CTAP2_ERR_PIN_AUTH_BLOCKED']);
+    expect(attempts.slice(0, 3)).toEqual([
+      'CTAP2_ERR_PIN_INVALID',
+      'CTAP2_ERR_PIN_INVALID',
+      'CTAP2_ERR_PIN_AUTH_BLOCKED',
+    ]);
     expect(attempts[7]).toBe('CTAP2_ERR_PIN_BLOCKED');
     expect((await client.clientPin.getRetries()).retries).toBe(0);
     await expect(client.clientPin.getPinToken('1234')).rejects.toMatchObject({ code: 'CTAP2_ERR_PIN_BLOCKED' });
@@ -183,12 +194,16 @@ describe('authenticatorConfig', () => {
   it('refuses to lower minPINLength (PIN_POLICY_VIOLATION) and needs a token once a PIN is set', async () => {
     const { client } = await setup({ minPinLength: 6 });
     await client.clientPin.setPin('123456');
-    await expect(client.config.setMinPINLength({ newMinPINLength: 8 })).rejects.toMatchObject({ code: 'ERR_PIN_REQUIRED' });
+    await expect(client.config.setMinPINLength({ newMinPINLength: 8 })).rejects.toMatchObject({
+      code: 'ERR_PIN_REQUIRED',
+    });
     await client.clientPin.getPinToken('123456', PIN_PERMISSION.acfg);
     await expect(client.config.setMinPINLength({ newMinPINLength: 4 })).rejects.toMatchObject({
       code: 'CTAP2_ERR_PIN_POLICY_VIOLATION',
     });
-    await expect(client.config.setMinPINLength({ newMinPINLength: 99 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(client.config.setMinPINLength({ newMinPINLength: 99 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
   });
 
   it('a token without the acfg permission is refused', async () => {
@@ -197,7 +212,9 @@ describe('authenticatorConfig', () => {
     await client.clientPin.getPinToken('1234', PIN_PERMISSION.mc, RP);
     const error = await client.config.setMinPINLength({ newMinPINLength: 6 }).catch((e: unknown) => e);
     expect(isCtapError(error)).toBe(true);
-    expect(['CTAP2_ERR_PIN_AUTH_INVALID', 'CTAP2_ERR_UNAUTHORIZED_PERMISSION']).toContain((error as { code: string }).code);
+    expect(['CTAP2_ERR_PIN_AUTH_INVALID', 'CTAP2_ERR_UNAUTHORIZED_PERMISSION']).toContain(
+      (error as { code: string }).code,
+    );
   });
 });
 
@@ -241,7 +258,11 @@ describe('makeCredential and getAssertion', () => {
     });
     expect(assertion.credential.id).toEqual(made.credentialId);
     await expect(
-      client.getAssertion({ rpId: RP, clientDataHash: hash('x'), allowList: [{ type: 'public-key', id: new Uint8Array(16) }] }),
+      client.getAssertion({
+        rpId: RP,
+        clientDataHash: hash('x'),
+        allowList: [{ type: 'public-key', id: new Uint8Array(16) }],
+      }),
     ).rejects.toMatchObject({ code: 'CTAP2_ERR_NO_CREDENTIALS' });
   });
 
@@ -260,8 +281,13 @@ describe('makeCredential and getAssertion', () => {
 
   it('a request larger than maxMsgSize is refused before sending (ERR_REQUEST_TOO_LARGE)', async () => {
     const { client } = await setup({ maxMsgSize: 256 });
-    const excludeList = Array.from({ length: 8 }, (_, i) => ({ type: 'public-key' as const, id: new Uint8Array(64).fill(i) }));
-    await expect(client.makeCredential(mcParams(1, { excludeList }))).rejects.toMatchObject({ code: 'ERR_REQUEST_TOO_LARGE' });
+    const excludeList = Array.from({ length: 8 }, (_, i) => ({
+      type: 'public-key' as const,
+      id: new Uint8Array(64).fill(i),
+    }));
+    await expect(client.makeCredential(mcParams(1, { excludeList }))).rejects.toMatchObject({
+      code: 'ERR_REQUEST_TOO_LARGE',
+    });
   });
 
   it('reports keepalive status changes while the key waits for a touch', async () => {
@@ -290,7 +316,9 @@ describe('makeCredential and getAssertion', () => {
 
   it('a denied touch is OPERATION_DENIED; no touch in time is USER_ACTION_TIMEOUT', async () => {
     const denied = await setup({ presence: denyPresence() });
-    await expect(denied.client.makeCredential(mcParams(1))).rejects.toMatchObject({ code: 'CTAP2_ERR_OPERATION_DENIED' });
+    await expect(denied.client.makeCredential(mcParams(1))).rejects.toMatchObject({
+      code: 'CTAP2_ERR_OPERATION_DENIED',
+    });
     const absent = await setup({ presence: delayPresence(0, 'never'), presenceTimeoutMs: 200 });
     await expect(absent.client.makeCredential(mcParams(1))).rejects.toMatchObject({
       code: 'CTAP2_ERR_USER_ACTION_TIMEOUT',
@@ -307,7 +335,10 @@ describe('credentialManagement', () => {
       await client.makeCredential(mcParams(id, { options: { rk: true }, pinUvAuthToken: token }));
     }
     const other = await client.clientPin.getPinToken('1234', PIN_PERMISSION.mc, 'other.test');
-    await client.makeCredential({ ...mcParams(3, { options: { rk: true }, pinUvAuthToken: other }), rp: { id: 'other.test' } });
+    await client.makeCredential({
+      ...mcParams(3, { options: { rk: true }, pinUvAuthToken: other }),
+      rp: { id: 'other.test' },
+    });
     await client.clientPin.getPinToken('1234', PIN_PERMISSION.cm);
     expect(await client.credentialManagement.metadata()).toMatchObject({ existingResidentCredentialsCount: 3 });
     const rps = await client.credentialManagement.enumerateRps();
@@ -347,7 +378,9 @@ describe('credentialManagement', () => {
     await client.clientPin.setPin('1234');
     const token = await client.clientPin.getPinToken('1234', PIN_PERMISSION.ga, RP);
     const error = await client.credentialManagement.metadata({ pinUvAuthToken: token }).catch((e: unknown) => e);
-    expect(['CTAP2_ERR_PIN_AUTH_INVALID', 'CTAP2_ERR_UNAUTHORIZED_PERMISSION']).toContain((error as { code: string }).code);
+    expect(['CTAP2_ERR_PIN_AUTH_INVALID', 'CTAP2_ERR_UNAUTHORIZED_PERMISSION']).toContain(
+      (error as { code: string }).code,
+    );
   });
 });
 
@@ -434,15 +467,23 @@ describe('CTAP1/U2F fallback', () => {
       client.makeCredential(mcParams(2, { excludeList: [{ type: 'public-key', id: made.credentialId }] })),
     ).rejects.toMatchObject({ code: 'CTAP2_ERR_CREDENTIAL_EXCLUDED' });
     await expect(
-      client.getAssertion({ rpId: 'other.test', clientDataHash: hash('u2f'), allowList: [{ type: 'public-key', id: made.credentialId }] }),
+      client.getAssertion({
+        rpId: 'other.test',
+        clientDataHash: hash('u2f'),
+        allowList: [{ type: 'public-key', id: made.credentialId }],
+      }),
     ).rejects.toMatchObject({ code: 'CTAP2_ERR_NO_CREDENTIALS' });
     await client.selection();
   });
 
   it('refuses what U2F cannot do, and CTAP2-only commands', async () => {
     const client = await Ctap2Client.open(new MemoryHidTransport(u2fOnly(new VirtualAuthenticator())));
-    await expect(client.makeCredential(mcParams(1, { options: { rk: true } }))).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });
-    await expect(client.makeCredential(mcParams(1, { pubKeyCredParams: [{ type: 'public-key', alg: -8 }] }))).rejects.toMatchObject({
+    await expect(client.makeCredential(mcParams(1, { options: { rk: true } }))).rejects.toMatchObject({
+      code: 'ERR_UNSUPPORTED',
+    });
+    await expect(
+      client.makeCredential(mcParams(1, { pubKeyCredParams: [{ type: 'public-key', alg: -8 }] })),
+    ).rejects.toMatchObject({
       code: 'CTAP2_ERR_UNSUPPORTED_ALGORITHM',
     });
     await expect(client.reset()).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });

@@ -177,7 +177,12 @@ export class ClientPinImpl implements ClientPin {
     this.conn.lastToken = undefined;
   }
 
-  async getPinToken(pin: string, permissions?: number, rpId?: string, options: CallOptions = {}): Promise<PinUvAuthToken> {
+  async getPinToken(
+    pin: string,
+    permissions?: number,
+    rpId?: string,
+    options: CallOptions = {},
+  ): Promise<PinUvAuthToken> {
     if (permissions !== undefined && (!Number.isInteger(permissions) || permissions <= 0 || permissions > 0xff)) {
       throw new CtapHidError('ERR_INVALID_ARGUMENT', `permissions must be PIN_PERMISSION bits, got ${permissions}`);
     }

@@ -90,8 +90,7 @@ export function formatAaguid(bytes: Uint8Array): string {
 export function decodeInfo(map: CborMap): AuthenticatorInfo {
   const c = 'getInfo';
   const aaguid = read.bytes(map, 0x03, c);
-  if (aaguid?.length !== 16)
-    throw new CtapHidError('ERR_MALFORMED', 'getInfo: aaguid (0x03) must be 16 bytes');
+  if (aaguid?.length !== 16) throw new CtapHidError('ERR_MALFORMED', 'getInfo: aaguid (0x03) must be 16 bytes');
   const options: Record<string, boolean> = {};
   for (const [key, value] of read.map(map, 0x04, c) ?? new Map()) {
     if (typeof key !== 'string' || typeof value !== 'boolean')

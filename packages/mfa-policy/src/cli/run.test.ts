@@ -103,6 +103,51 @@ describe('keyward-policy (in process)', () => {
     expect(JSON.parse(stdout)).toContainEqual(expect.objectContaining({ kind: 'officePhone', recommended: false }));
   });
 
+  it('surveys many accounts and flags the ones only an administrator can help', () => {
+    const { code, stdout } = run('survey', '--config', ex('policy.json'), '--accounts', ex('accounts.json'));
+    expect(code).toBe(EXIT.REFUSED);
+    expect(stdout).toMatch(/^carol +refused BYPASS_NEEDS_CORE \(next: contactAdministrator\) {2}STRANDED$/m);
+    expect(stdout).toContain('5 account(s), 1 stranded');
+  });
+
+  it('compares two policies over the same accounts ("what if FIDO2 becomes core")', () => {
+    const { code, stdout } = run(
+      'survey',
+      '--config',
+      ex('policy.json'),
+      '--compare',
+      ex('policy-fido2-core.json'),
+      '--accounts',
+      ex('accounts.json'),
+      '--json',
+    );
+    expect(code).toBe(EXIT.OK);
+    const rows = JSON.parse(stdout) as {
+      account: string;
+      changed: boolean;
+      stranded: boolean;
+      proposed: { reason: string };
+    }[];
+    expect(rows.filter((row) => row.changed).map((row) => row.account)).toEqual(['alice', 'carol']);
+    expect(rows.find((row) => row.account === 'carol')?.proposed.reason).toBe('SIGN_IN_REQUIRED');
+    expect(rows.some((row) => row.stranded)).toBe(false);
+  });
+
+  it('surveys a password attempt: a hybrid account whose only method is disabled falls back to password-only', () => {
+    const { stdout } = run(
+      'survey',
+      '--config',
+      ex('policy.json'),
+      '--accounts',
+      ex('accounts.json'),
+      '--attempt',
+      ex('attempt-password.json'),
+    );
+    expect(stdout).toMatch(/^dan +allowed PASSWORD_ONLY_ALLOWED$/m);
+    expect(stdout).toMatch(/^admin +refused MFA_REQUIRED \(next: authenticatorApp\)$/m);
+    expect(stdout).toMatch(/^bob +allowed PASSWORD_ONLY_ALLOWED$/m);
+  });
+
   it('reports malformed input with its path', () => {
     const { code, stderr } = run('explain', '--account', ex('policy.json'), '--attempt', ex('attempt-key.json'));
     expect(code).toBe(EXIT.ERROR);
@@ -119,6 +164,8 @@ describe('keyward-policy (in process)', () => {
     [['explain', '--account', ex('missing.json'), '--attempt', ex('attempt-key.json')], 'cannot read account file'],
     [['explain', '--account', ex('../tsup.config.ts'), '--attempt', ex('attempt-key.json')], 'is not JSON'],
     [['check-config'], 'needs one config file'],
+    [['survey'], 'survey needs --accounts'],
+    [['survey', '--accounts', ex('policy.json')], 'must hold a JSON array'],
     [['explain', '--colour'], 'Unknown option'],
   ])('usage error %j', (args, message) => {
     const { code, stderr } = run(...(args as string[]));

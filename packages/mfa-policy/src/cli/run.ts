@@ -4,6 +4,7 @@ import { isPolicyConfigError } from '../errors.ts';
 import { createPolicy, type MfaPolicy } from '../policy.ts';
 import type { Account, Actor, Decision, EnrolledMethod, SignInAttempt } from '../types.ts';
 import { formatDecision } from './format.ts';
+import { formatSurvey, survey } from './survey.ts';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -20,9 +21,14 @@ export const USAGE = `Usage:
   keyward-policy explain [--config policy.json] --account account.json --remove METHOD_ID --actor actor.json [--json]
   keyward-policy check-config policy.json [--json]
   keyward-policy catalogue [--config policy.json] [--account account.json] [--json]
+  keyward-policy survey [--config policy.json] --accounts accounts.json [--attempt attempt.json] [--compare new-policy.json] [--json]
 
 Prints the decision the policy makes and every rule it evaluated. Without --config the defaults apply.
-Exit status: 0 allowed (or config valid), 1 refused, 2 usage error, unreadable file, invalid config or input.
+survey evaluates one attempt (default: the first prompt, no factors) for every account in a JSON array,
+flags accounts only a Local Administrator can help ("stranded"), and with --compare shows what changes
+when the policy is replaced by another.
+Exit status: 0 allowed (or config valid, or nobody stranded), 1 refused (or someone stranded),
+2 usage error, unreadable file, invalid config or input.
 `;
 
 class UsageError extends Error {}
@@ -79,6 +85,8 @@ export function runCli(args: readonly string[], io: CliIo): number {
         enrol: { type: 'string' },
         remove: { type: 'string' },
         actor: { type: 'string' },
+        accounts: { type: 'string' },
+        compare: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -121,6 +129,19 @@ export function runCli(args: readonly string[], io: CliIo): number {
               .join('\n')}\n`,
       );
       return EXIT.OK;
+    }
+    if (command === 'survey' && rest.length === 0) {
+      if (typeof values.accounts !== 'string') throw new UsageError('survey needs --accounts');
+      const current = loadPolicy(values.config);
+      const proposed = values.compare === undefined ? undefined : loadPolicy(values.compare);
+      const accounts = readJson(values.accounts, 'accounts');
+      if (!Array.isArray(accounts)) throw new UsageError(`accounts file ${values.accounts} must hold a JSON array`);
+      const attempt = (
+        typeof values.attempt === 'string' ? readJson(values.attempt, 'attempt') : { factors: [] }
+      ) as SignInAttempt;
+      const rows = survey(accounts as Account[], attempt, current, proposed);
+      io.stdout(json ? `${JSON.stringify(rows, null, 2)}\n` : formatSurvey(rows, proposed !== undefined));
+      return rows.some((row) => row.stranded) ? EXIT.REFUSED : EXIT.OK;
     }
     throw new UsageError(
       command === undefined ? 'missing command' : `unknown command or extra arguments: ${positionals.join(' ')}`,

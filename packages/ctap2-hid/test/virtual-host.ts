@@ -41,13 +41,18 @@ export function report(cid: number, bytes: number[]): Uint8Array {
   return r;
 }
 
+/** Anything that takes reports and answers through a callback (the device, or a UDP link to it). */
+export interface ReportDevice {
+  handleReport(report: Uint8Array, reply: (report: Uint8Array) => void): void;
+}
+
 /** Collects the device's reports and reassembles messages. */
-export class TestHost {
-  readonly device: VirtualAuthenticator;
+export class TestHost<D extends ReportDevice = VirtualAuthenticator> {
+  readonly device: D;
   readonly received: Uint8Array[] = [];
   private waiters: (() => void)[] = [];
 
-  constructor(device: VirtualAuthenticator) {
+  constructor(device: D) {
     this.device = device;
   }
 
@@ -136,11 +141,11 @@ export class TestHost {
 
 /** Platform side of a PIN protocol session. */
 export class PinClient {
-  readonly host: TestHost;
+  readonly host: TestHost<ReportDevice>;
   readonly cid: number;
   readonly version: 1 | 2;
 
-  constructor(host: TestHost, cid: number, version: 1 | 2 = 2) {
+  constructor(host: TestHost<ReportDevice>, cid: number, version: 1 | 2 = 2) {
     this.host = host;
     this.cid = cid;
     this.version = version;

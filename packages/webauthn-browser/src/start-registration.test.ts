@@ -73,6 +73,25 @@ describe('startRegistration', () => {
     expect(fake.create).not.toHaveBeenCalled();
   });
 
+  it('asks for a conditional create where the browser reports conditionalCreate', async () => {
+    const fake = installFakeBrowser({ getClientCapabilities: async () => ({ conditionalCreate: true }) });
+    await startRegistration(options, { mediation: 'conditional' });
+    expect(fake.create.mock.calls[0]?.[0]).toMatchObject({ mediation: 'conditional' });
+    await startRegistration(options);
+    expect(fake.create.mock.calls[1]?.[0]).toMatchObject({ mediation: 'optional' });
+  });
+
+  it('refuses a conditional create with ERR_UNSUPPORTED where the capability is absent or false', async () => {
+    for (const capabilities of [undefined, async () => ({}), async () => ({ conditionalCreate: false })]) {
+      const fake = installFakeBrowser(capabilities ? { getClientCapabilities: capabilities } : {});
+      await expect(startRegistration(options, { mediation: 'conditional' })).rejects.toMatchObject({
+        code: 'ERR_UNSUPPORTED',
+      });
+      expect(fake.create).not.toHaveBeenCalled();
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('gives ERR_UNKNOWN when the browser returns no credential', async () => {
     const fake = installFakeBrowser();
     fake.create.mockResolvedValue(null);

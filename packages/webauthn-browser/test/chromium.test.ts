@@ -279,6 +279,18 @@ describe('in Chromium with a virtual authenticator', { timeout: 60_000 }, () => 
     expect(login.verified).toMatchObject({ userVerified: true });
   });
 
+  it('passes a conditional create to the browser, which keeps it pending until aborted', async () => {
+    // The virtual authenticator has no password manager to upgrade from, so Chromium never
+    // completes a conditional create here: what can be shown is that it accepted the request.
+    const h = await open({ ...CTAP2_UV, transport: 'internal' });
+    expect((await h.run((k) => k.supports())).capabilities).toMatchObject({ conditionalCreate: true });
+    await h.run((k) => k.begin('upgrade', 'register', { user: 'ivo', residentKey: 'required' }, 'conditional'));
+    await h.run((k) => k.abort('upgrade'));
+    const error = failure((await h.run((k) => k.settle('upgrade'))) as Outcome<unknown>);
+    expect(error).toMatchObject({ code: 'ERR_ABORTED', causeName: 'AbortError' });
+    expect(await h.credentials()).toHaveLength(0);
+  });
+
   it('refuses conditional mediation with ERR_UNSUPPORTED where the browser does not offer it', async () => {
     const h = await open(CTAP2_UV);
     expect(await h.run((k) => k.supports())).toMatchObject({ autofill: false });

@@ -46,6 +46,24 @@ async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
   }
 }
 
+// Count the calls that reach the browser, so `begin` can wait until its ceremony really started.
+const calls = { create: 0, get: 0 };
+const container = navigator.credentials;
+const nativeCreate = container.create.bind(container);
+const nativeGet = container.get.bind(container);
+container.create = (options) => {
+  calls.create++;
+  return nativeCreate(options);
+};
+container.get = (options) => {
+  calls.get++;
+  return nativeGet(options);
+};
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /** Pending ceremonies started by `begin*`, by name, so a test can finish them later. */
 const pending = new Map<string, { promise: Promise<Outcome<unknown>>; controller: AbortController }>();
 
@@ -61,7 +79,12 @@ export interface Drivers {
     options: keyward.PublicKeyCredentialCreationOptionsJSON,
   ): Promise<Outcome<keyward.RegistrationResponseJSON>>;
   getWith(options: keyward.PublicKeyCredentialRequestOptionsJSON): Promise<Outcome<keyward.AuthenticationResponseJSON>>;
-  begin(name: string, kind: 'register' | 'login', params: Record<string, unknown>): Promise<void>;
+  begin(
+    name: string,
+    kind: 'register' | 'login',
+    params: Record<string, unknown>,
+    mediation?: 'conditional' | 'optional',
+  ): Promise<void>;
   abort(name: string): void;
   settle(name: string): Promise<Outcome<unknown>> | undefined;
   alreadyAborted(params: Record<string, unknown>): Promise<Outcome<keyward.RegistrationResponseJSON>>;
@@ -109,16 +132,22 @@ const drivers: Drivers = {
   getWith: (options: keyward.PublicKeyCredentialRequestOptionsJSON) =>
     outcome(() => keyward.startAuthentication(options)),
   /** Starts a ceremony and leaves it pending under `name`. */
-  begin: async (name: string, kind: 'register' | 'login', params: Record<string, unknown>) => {
+  begin: async (name, kind, params, mediation) => {
     const controller = new AbortController();
     const signal = controller.signal;
+    const options = { signal, ...(mediation && { mediation }) };
+    const before = { ...calls };
     if (kind === 'register') {
-      const options = await post<keyward.PublicKeyCredentialCreationOptionsJSON>('/api/register/options', params);
-      pending.set(name, { controller, promise: outcome(() => keyward.startRegistration(options, { signal })) });
+      const json = await post<keyward.PublicKeyCredentialCreationOptionsJSON>('/api/register/options', params);
+      pending.set(name, { controller, promise: outcome(() => keyward.startRegistration(json, options)) });
     } else {
-      const options = await post<keyward.PublicKeyCredentialRequestOptionsJSON>('/api/login/options', params);
-      pending.set(name, { controller, promise: outcome(() => keyward.startAuthentication(options, { signal })) });
+      const json = await post<keyward.PublicKeyCredentialRequestOptionsJSON>('/api/login/options', params);
+      pending.set(name, { controller, promise: outcome(() => keyward.startAuthentication(json, options)) });
     }
+    // Returns once the browser has the request (the guard in the test bounds the wait).
+    await until(() => calls.create + calls.get > before.create + before.get);
+    // One round trip to the browser, so a request it refuses at once has settled by now.
+    await PublicKeyCredential.getClientCapabilities();
   },
   abort: (name: string) => pending.get(name)?.controller.abort(),
   settle: (name: string) => pending.get(name)?.promise,

@@ -71,7 +71,8 @@ export interface IssueOutOfBandCodeOptions {
    */
   key?: Uint8Array;
   /**
-   * The random source, returning `length` uniformly random bytes.
+   * The random source for the code's digits, returning `length` uniformly random bytes (the salt
+   * always comes from `crypto.getRandomValues`). For tests; leave it out in production.
    *
    * @defaultValue `crypto.getRandomValues`
    */

@@ -195,11 +195,12 @@ export async function evaluateTrust(
   now: Date,
 ): Promise<TrustVerdict> {
   const p = policy ?? {};
+  // Resolve the anchors first: an invalid anchor is the caller's error whatever the attestation.
+  const configuredAnchors = resolveTrustAnchors(p.trustAnchors);
   if (result.attestationType === 'none') {
     if (p.allowNone === false) throw fail('ERR_ATTESTATION_UNTRUSTED', '"none" attestation is not allowed');
     return { attestationTrusted: false };
   }
-  const configuredAnchors = resolveTrustAnchors(p.trustAnchors);
   let anchors = configuredAnchors;
   if (p.metadata) {
     const entry = metadataEntry(p.metadata, aaguid, result.trustPath, now);

@@ -76,8 +76,14 @@ export class PinReader {
       };
       const onData = (chunk: Buffer | string): void => {
         for (const char of typeof chunk === 'string' ? chunk : chunk.toString('utf8')) {
-          if (char === '\r' || char === '\n' || char === '\u0004') return finish();
-          if (char === '\u0003') return finish(new TokenCliError('INTERRUPTED', EXIT.INTERRUPTED, 'Cancelled.'));
+          if (char === '\r' || char === '\n' || char === '\u0004') {
+            finish();
+            return;
+          }
+          if (char === '\u0003') {
+            finish(new TokenCliError('INTERRUPTED', EXIT.INTERRUPTED, 'Cancelled.'));
+            return;
+          }
           if (char === '\u007f' || char === '\b') value = [...value].slice(0, -1).join('');
           else value += char;
         }

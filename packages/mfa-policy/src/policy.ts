@@ -1,10 +1,11 @@
-import { canEnrol, canRemove } from './change.ts';
+import { canEnrol } from './change/enrol.ts';
+import { canRemove } from './change/remove.ts';
 import { METHOD_KINDS, PHISHING_RESISTANT_KINDS } from './config/defaults.ts';
 import { parsePolicyConfig } from './config/parse.ts';
 import { baseSettings, settingsFor } from './config/resolve.ts';
 import type { EffectiveSettings, MethodRole, PolicyConfig } from './config/types.ts';
 import { checkAccount } from './input.ts';
-import { evaluateSignIn } from './sign-in.ts';
+import { evaluateSignIn } from './sign-in/evaluate.ts';
 import type { Account, Actor, Decision, EnrolledMethod, MethodKind, SignInAttempt } from './types.ts';
 
 /** One entry of the method catalogue, as it applies to an account (or to everyone). */

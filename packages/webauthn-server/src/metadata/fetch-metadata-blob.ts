@@ -5,10 +5,27 @@ import { fail } from '../internal/errors.ts';
 /** The FIDO Metadata Service v3 BLOB address. */
 export const FIDO_MDS_URL: string = 'https://mds3.fidoalliance.org/';
 
-/** The part of the WHATWG `fetch` this helper uses. */
-export type FetchLike = (
-  url: string,
-) => Promise<{ readonly ok: boolean; readonly status: number; text(): Promise<string> }>;
+/** The part of a WHATWG `Response` that {@link fetchMetadataBlob} reads. */
+export interface FetchLikeResponse {
+  /** Whether the status is 2xx. */
+  readonly ok: boolean;
+  /** The HTTP status code. */
+  readonly status: number;
+  /**
+   * Reads the body as text.
+   *
+   * @returns The body.
+   */
+  text(): Promise<string>;
+}
+
+/**
+ * The part of the WHATWG `fetch` that {@link fetchMetadataBlob} uses.
+ *
+ * @param url - The address to GET.
+ * @returns The response.
+ */
+export type FetchLike = (url: string) => Promise<FetchLikeResponse>;
 
 /**
  * Downloads the MDS3 BLOB (a JWT) for {@link MetadataStore.fromBlob}. Run it out of band (a

@@ -32,6 +32,7 @@ interface VirtualAuthenticatorOptions {
   hasResidentKey: boolean;
   hasUserVerification: boolean;
   isUserVerified?: boolean;
+  hasPrf?: boolean;
   automaticPresenceSimulation?: boolean;
 }
 
@@ -184,6 +185,38 @@ describe('in Chromium with a virtual authenticator', { timeout: 60_000 }, () => 
     expect(login.verified).toMatchObject({ credentialId: reg.response.id });
   });
 
+  for (const native of [true, false]) {
+    it(`carries PRF inputs and outputs (binary, base64url in JSON) ${native ? 'natively' : 'through its own conversions'}`, async () => {
+      const h = await open({ ...CTAP2_UV, hasPrf: true });
+      if (!native) expect(await h.run((k) => k.removeNativeJSON())).toBe('undefined');
+      const salt = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'; // 32 zero bytes
+      const reg = ok(await h.run((k) => k.register({ user: 'pru', residentKey: 'required', extensions: { prf: {} } })));
+      expect(reg.response.clientExtensionResults).toMatchObject({ prf: { enabled: true } });
+      const first = ok(
+        await h.run((k) =>
+          k.login({
+            user: 'pru',
+            extensions: { prf: { eval: { first: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } } },
+          }),
+        ),
+      );
+      const again = ok(
+        await h.run((k) =>
+          k.login({
+            user: 'pru',
+            extensions: { prf: { eval: { first: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } } },
+          }),
+        ),
+      );
+      const output = (first.response.clientExtensionResults as { prf: { results: { first: string } } }).prf.results
+        .first;
+      expect(output).toMatch(/^[\w-]{43}$/);
+      expect(output).not.toBe(salt);
+      // Same credential, same salt: same PRF output.
+      expect(again.response.clientExtensionResults).toEqual(first.response.clientExtensionResults);
+    });
+  }
+
   it('gives ERR_ALREADY_REGISTERED when excludeCredentials names a credential on the authenticator', async () => {
     const h = await open(CTAP2_UV);
     ok(await h.run((k) => k.register({ user: 'cy' })));
@@ -252,6 +285,7 @@ describe('in Chromium with a virtual authenticator', { timeout: 60_000 }, () => 
     const h = await open(CTAP2_UV);
     const error = failure(await h.run((k) => k.alreadyAborted({ user: 'gil' })));
     expect(error).toMatchObject({ code: 'ERR_ABORTED', causeName: 'AbortError' });
+    expect(await h.run((k) => k.browserCalls())).toEqual({ create: 0, get: 0 });
     expect(await h.credentials()).toHaveLength(0);
   });
 

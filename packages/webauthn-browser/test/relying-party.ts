@@ -101,6 +101,7 @@ export const serverRelyingParty: RelyingParty = {
         residentKey: (params['residentKey'] ?? 'discouraged') as 'discouraged',
         userVerification: (params['userVerification'] ?? 'preferred') as 'preferred',
       },
+      ...(params['extensions'] !== undefined && { extensions: params['extensions'] as Record<string, unknown> }),
       excludeCredentials: params['exclude']
         ? account.credentials.map((c) => ({ id: c.id, ...(c.transports && { transports: c.transports as 'usb'[] }) }))
         : [],
@@ -139,6 +140,7 @@ export const serverRelyingParty: RelyingParty = {
       rpID: RP_ID,
       timeout: Number(params['timeout'] ?? 60000),
       userVerification: (params['userVerification'] ?? 'preferred') as 'preferred',
+      ...(params['extensions'] !== undefined && { extensions: params['extensions'] as Record<string, unknown> }),
       allowCredentials: params['discoverable']
         ? []
         : account.credentials.map((c) => ({ id: c.id, ...(c.transports && { transports: c.transports as 'usb'[] }) })),

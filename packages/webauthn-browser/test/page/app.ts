@@ -89,6 +89,7 @@ export interface Drivers {
   settle(name: string): Promise<Outcome<unknown>> | undefined;
   alreadyAborted(params: Record<string, unknown>): Promise<Outcome<keyward.RegistrationResponseJSON>>;
   removeNativeJSON(): string;
+  browserCalls(): { create: number; get: number };
   supports(): Promise<{
     webAuthn: boolean;
     platform: boolean;
@@ -165,6 +166,7 @@ const drivers: Drivers = {
     delete (PublicKeyCredential.prototype as unknown as Record<string, unknown>)['toJSON'];
     return typeof PublicKeyCredential.prototype.toJSON;
   },
+  browserCalls: () => ({ ...calls }),
   supports: async () => ({
     webAuthn: keyward.browserSupportsWebAuthn(),
     platform: await keyward.platformAuthenticatorIsAvailable(),

@@ -27,3 +27,13 @@ it('the README quick start runs and prints what it says', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('every JSON config in the README is valid, and the one shown as the defaults is the defaults', async () => {
+  const { createPolicy } = await import('../src/index.ts');
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => JSON.parse(match[1] as string));
+  expect(blocks.length).toBeGreaterThanOrEqual(3);
+  for (const block of blocks) expect(() => createPolicy(block)).not.toThrow();
+  const shownAsDefaults = blocks.find((block) => block.$schema !== undefined);
+  expect(createPolicy(shownAsDefaults).effectiveSettings()).toEqual(createPolicy().effectiveSettings());
+});

@@ -61,6 +61,17 @@ const bad: { config: unknown; path: string; message: RegExp }[] = [
   { config: { administratorRoles: ['a', ''] }, path: 'administratorRoles[1]', message: /at least 1 character/ },
   { config: { administratorRoles: ['a', 'a'] }, path: 'administratorRoles[1]', message: /duplicates/ },
   { config: { rules: {} }, path: 'rules', message: /array/ },
+  {
+    config: { administratorRoles: Array.from({ length: 101 }, (_, i) => `role-${i}`) },
+    path: 'administratorRoles',
+    message: /at most 100 items/,
+  },
+  {
+    config: { rules: [{ id: 'x', description: 'x'.repeat(501), set: {} }] },
+    path: 'rules[0].description',
+    message: /at most 500 characters/,
+  },
+  { config: { rules: [{ id: 'x'.repeat(201), set: {} }] }, path: 'rules[0].id', message: /at most 200 characters/ },
   { config: { rules: [{ set: {} }] }, path: 'rules[0].id', message: /required/ },
   { config: { rules: [{ id: 'x' }] }, path: 'rules[0].set', message: /required/ },
   { config: { rules: [{ id: 'x', set: {}, extra: 1 }] }, path: 'rules[0].extra', message: /not a known key/ },

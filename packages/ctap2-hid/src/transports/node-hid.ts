@@ -155,11 +155,22 @@ export class NodeHidTransport implements HidTransport {
    *
    * @param options - An injected node-hid module.
    * @returns The devices, with their paths.
-   * @throws {@link CtapHidError} `ERR_NO_DEVICE` when node-hid is not installed.
+   * @throws {@link CtapHidError} `ERR_NO_DEVICE` when node-hid is not installed, `ERR_TRANSPORT`
+   * when it cannot enumerate devices.
    */
   static async listDevices(options: NodeHidOptions = {}): Promise<FidoDeviceDescriptor[]> {
     const hid = await loadNodeHid(options);
-    const devices = await hid.devicesAsync();
+    let devices: Awaited<ReturnType<NodeHidModule['devicesAsync']>>;
+    try {
+      devices = await hid.devicesAsync();
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      throw new CtapHidError(
+        'ERR_TRANSPORT',
+        `node-hid cannot list USB devices: ${message} (on Linux node-hid needs libudev or libusb-1.0 installed)`,
+        { cause },
+      );
+    }
     const out: FidoDeviceDescriptor[] = [];
     for (const device of devices) {
       if (device.usagePage !== FIDO_USAGE_PAGE || !device.path) continue;

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { isWebAuthnError } from '../errors.ts';
 import { encodeTlv } from '../internal/der.ts';
 import { generateTestKey, issueTestCertificate, type TestKey } from '../metadata/testing-pki.ts';
-import { verifyApple } from './apple.ts';
+import { verifyChain } from '../x509/chain.ts';
+import { certificatesFromPemOrDer } from '../x509/pem.ts';
+import { APPLE_WEBAUTHN_ROOT_CERTIFICATE, verifyApple } from './apple.ts';
 import type { AttestationFormatInput } from './types.ts';
 
 const DIR = new URL('../../../../../shared/conformance/webauthn/', import.meta.url);
@@ -38,6 +40,14 @@ const files = readdirSync(DIR).filter((f) => f.includes('-reg-apple-'));
 
 describe('verifyApple: conformance cases', () => {
   it('has both recorded cases', () => expect(files.length).toBe(2));
+  it('both recorded chains validate to the embedded Apple WebAuthn Root CA', async () => {
+    const anchors = certificatesFromPemOrDer(APPLE_WEBAUTHN_ROOT_CERTIFICATE);
+    for (const file of files) {
+      const input = loadCase(file);
+      const result = await verifyChain(input.attStmt.get('x5c') as Uint8Array[], anchors, input.now);
+      expect(result.trusted).toBe(true);
+    }
+  });
   for (const file of files) {
     it(file, async () => {
       const input = loadCase(file);

@@ -11,6 +11,33 @@ import { checkCertificateHoldsCredentialKey } from './android-credential-key.ts'
 import { signedData, stmtX5c } from './statement.ts';
 import type { AttestationFormatInput, AttestationFormatResult, AttestationFormatVerifier } from './types.ts';
 
+/**
+ * Apple WebAuthn Root CA (P-384, valid 2020-03-18 to 2045-03-15, SHA-256 fingerprint
+ * 09:15:DD:5C:07:A2:8D:B5:49:D1:F6:77:BB:5A:75:D4:BF:BE:95:61:A7:73:42:43:27:76:2E:9E:02:F9:BB:29):
+ * the anchor of every `apple` attestation chain. Pass it in `attestation.trustAnchors` to have
+ * `apple` attestations reported as trusted.
+ *
+ * @example
+ * ```ts
+ * await verifyRegistrationResponse({ ...options, attestation: { trustAnchors: [APPLE_WEBAUTHN_ROOT_CERTIFICATE] } });
+ * ```
+ */
+export const APPLE_WEBAUTHN_ROOT_CERTIFICATE: string = `-----BEGIN CERTIFICATE-----
+MIICEjCCAZmgAwIBAgIQaB0BbHo84wIlpQGUKEdXcTAKBggqhkjOPQQDAzBLMR8w
+HQYDVQQDDBZBcHBsZSBXZWJBdXRobiBSb290IENBMRMwEQYDVQQKDApBcHBsZSBJ
+bmMuMRMwEQYDVQQIDApDYWxpZm9ybmlhMB4XDTIwMDMxODE4MjEzMloXDTQ1MDMx
+NTAwMDAwMFowSzEfMB0GA1UEAwwWQXBwbGUgV2ViQXV0aG4gUm9vdCBDQTETMBEG
+A1UECgwKQXBwbGUgSW5jLjETMBEGA1UECAwKQ2FsaWZvcm5pYTB2MBAGByqGSM49
+AgEGBSuBBAAiA2IABCJCQ2pTVhzjl4Wo6IhHtMSAzO2cv+H9DQKev3//fG59G11k
+xu9eI0/7o6V5uShBpe1u6l6mS19S1FEh6yGljnZAJ+2GNP1mi/YK2kSXIuTHjxA/
+pcoRf7XkOtO4o1qlcaNCMEAwDwYDVR0TAQH/BAUwAwEB/zAdBgNVHQ4EFgQUJtdk
+2cV4wlpn0afeaxLQG2PxxtcwDgYDVR0PAQH/BAQDAgEGMAoGCCqGSM49BAMDA2cA
+MGQCMFrZ+9DsJ1PW9hfNdBywZDsWDbWFp28it1d/5w2RPkRX3Bbn/UbDTNLx7Jr3
+jAGGiQIwHFj+dJZYUJR786osByBelJYsVZd2GbHQu209b5RCmGQ21gpSAk9QZW4B
+1bWeT0vT
+-----END CERTIFICATE-----
+`;
+
 /** Apple's nonce extension in the credential certificate. */
 const APPLE_NONCE_EXTENSION_OID = '1.2.840.113635.100.8.2';
 

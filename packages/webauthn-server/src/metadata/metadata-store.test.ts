@@ -233,6 +233,10 @@ describe('MetadataStore.fromBlob: rejections', () => {
     expect(() => store.isRevoked(YUBIKEY, later)).toThrow(expect.objectContaining({ code: 'ERR_METADATA' }));
     expect(() => store.trustAnchorsFor(YUBIKEY, later)).toThrow(expect.objectContaining({ code: 'ERR_METADATA' }));
   });
+  it('a BLOB older than the last accepted one (rollback)', async () => {
+    await expect(load(blob, { minimumNo: 42 })).resolves.toBeInstanceOf(MetadataStore);
+    await expect(load(blob, { minimumNo: 43 })).rejects.toMatchObject({ code: 'ERR_METADATA' });
+  });
   it('a root option that is not a certificate', async () => {
     await expect(load(blob, { rootCertificate: 'no pem here' })).rejects.toMatchObject({ code: 'ERR_BAD_OPTIONS' });
     await expect(load(blob, { rootCertificate: new Uint8Array([1, 2, 3]) })).rejects.toMatchObject({

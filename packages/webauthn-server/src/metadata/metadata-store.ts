@@ -37,6 +37,14 @@ export interface MetadataStoreOptions {
    * @defaultValue false
    */
   readonly allowExpired?: boolean;
+  /**
+   * The serial number (`no`) of the newest BLOB already accepted: a BLOB with a smaller `no` is
+   * refused, so a replayed older BLOB cannot hide status changes published since (FIDO MDS v3.0
+   * §3.2: a BLOB whose `no` is not greater than the last one processed brings nothing new).
+   *
+   * @defaultValue no check
+   */
+  readonly minimumNo?: number;
 }
 
 /** Options of {@link MetadataStore.fromEntries}. */
@@ -153,7 +161,7 @@ export class MetadataStore {
    * @param options - Root, clock and staleness policy.
    * @returns The store.
    * @throws {@link WebAuthnError} `ERR_METADATA` for a BLOB that is malformed, badly signed, not
-   * under the root, or stale; `ERR_BAD_OPTIONS` for a `rootCertificate` that is not a certificate.
+   * under the root, stale, or older than `minimumNo`; `ERR_BAD_OPTIONS` for a `rootCertificate` that is not a certificate.
    * @example
    * ```ts
    * const store = await MetadataStore.fromBlob(blobText, { now: new Date() });
@@ -166,6 +174,11 @@ export class MetadataStore {
     if (typeof blob !== 'string' && !(blob instanceof Uint8Array))
       throw metadataError('metadata BLOB must be a string or bytes');
     const verified = await verifyBlob(blob, roots, now);
+    if (options.minimumNo !== undefined && !(verified.payload.no >= options.minimumNo)) {
+      throw metadataError(
+        `metadata BLOB number ${verified.payload.no} is older than the last accepted one (${options.minimumNo})`,
+      );
+    }
     const store = new MetadataStore(verified.entries, {
       no: verified.payload.no,
       legalHeader: typeof verified.payload.legalHeader === 'string' ? verified.payload.legalHeader : undefined,

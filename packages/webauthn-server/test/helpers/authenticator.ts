@@ -248,7 +248,7 @@ export function buildAuthentication(b: AuthenticationBuild): {
   if (b.trailing) authData = concat(authData, b.trailing);
   const cdj = clientDataJSON('webauthn.get', challenge, b.clientData);
   const signature = signWith(b.credential.alg, b.credential.privateKey, concat(authData, sha256(cdj)));
-  if (b.tamper) signature[signature.length - 1] ^= 0x01;
+  if (b.tamper) signature[signature.length - 1] = (signature[signature.length - 1] as number) ^ 0x01;
   const id = b.id ?? bytesToBase64url(b.credential.id);
   return {
     challenge,

@@ -3,12 +3,17 @@
  * certificate, packed self, none, fido-u2f over CTAP1) verify with @keyward/webauthn-server, and
  * its assertions verify too.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+
 import { bytesToBase64url, concatBytes, encodeCbor, randomBytes, utf8ToBytes } from '@keyward/internal';
 import { verifyAuthenticationResponse, verifyRegistrationResponse } from '@keyward/webauthn-server';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CTAPHID_CMD } from '../src/ctap2/constants.ts';
-import { generateAttestationCa, VirtualAuthenticator, type VirtualAuthenticatorOptions } from '../src/virtual/virtual-authenticator.ts';
+import {
+  generateAttestationCa,
+  VirtualAuthenticator,
+  type VirtualAuthenticatorOptions,
+} from '../src/virtual/virtual-authenticator.ts';
 import { gaParams, mcParams, parseAuthData, rpHash, TestHost } from './virtual-host.ts';
 
 const ORIGIN = 'https://example.com';
@@ -24,7 +29,10 @@ afterEach(() => {
   for (const d of devices.splice(0)) d.close();
 });
 
-function clientData(type: 'webauthn.create' | 'webauthn.get', challenge: string): { json: Uint8Array; hash: Uint8Array } {
+function clientData(
+  type: 'webauthn.create' | 'webauthn.get',
+  challenge: string,
+): { json: Uint8Array; hash: Uint8Array } {
   const json = utf8ToBytes(JSON.stringify({ type, challenge, origin: ORIGIN, crossOrigin: false }));
   return { json, hash: sha256(json) };
 }
@@ -49,11 +57,11 @@ async function register(host: TestHost, cid: number, extra: Partial<Parameters<t
   const cd = clientData('webauthn.create', challenge);
   const mc = await host.cbor(cid, 0x01, mcParams({ rpId: RP_ID, clientDataHash: cd.hash, ...extra }));
   expect(mc.status).toBe(0);
-  const authData = mc.body?.get(2) as Uint8Array;
+  const authData = mc.body.get(2) as Uint8Array;
   const attestationObject = encodeCbor(
     new Map<string, unknown>([
-      ['fmt', mc.body?.get(1)],
-      ['attStmt', mc.body?.get(3)],
+      ['fmt', mc.body.get(1)],
+      ['attStmt', mc.body.get(3)],
       ['authData', authData],
     ]),
   );
@@ -146,8 +154,8 @@ describe('attestation round trips with @keyward/webauthn-server', () => {
         type: 'public-key',
         response: {
           clientDataJSON: bytesToBase64url(cd.json),
-          authenticatorData: bytesToBase64url(ga.body?.get(2) as Uint8Array),
-          signature: bytesToBase64url(ga.body?.get(3) as Uint8Array),
+          authenticatorData: bytesToBase64url(ga.body.get(2) as Uint8Array),
+          signature: bytesToBase64url(ga.body.get(3) as Uint8Array),
         },
         clientExtensionResults: {},
       },

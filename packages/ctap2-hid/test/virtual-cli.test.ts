@@ -79,7 +79,7 @@ describe('keyward-authenticator serve', () => {
     const pin = new PinClient(host, cid);
     const made = await host.cbor(cid, 0x01, mcParams({ rk: true }));
     expect(made.status).toBe(0);
-    const counter = parseAuthData(made.body?.get(2) as Uint8Array).signCount;
+    const counter = parseAuthData(made.body.get(2) as Uint8Array).signCount;
     expect(await pin.setPin('1234')).toBe(0);
     expect((await pin.token('9999')).status).toBe(CTAP2_STATUS.CTAP2_ERR_PIN_INVALID);
     expect((await pin.token('9999')).status).toBe(CTAP2_STATUS.CTAP2_ERR_PIN_INVALID);
@@ -102,10 +102,14 @@ describe('keyward-authenticator serve', () => {
     const ga = await host2.cbor(
       cid2,
       0x02,
-      gaParams({ clientDataHash: cdh, pinUvAuthParam: t.platform.authenticate(t.token as Uint8Array, cdh), protocol: 2 }),
+      gaParams({
+        clientDataHash: cdh,
+        pinUvAuthParam: t.platform.authenticate(t.token as Uint8Array, cdh),
+        protocol: 2,
+      }),
     );
     expect(ga.status).toBe(0);
-    expect(parseAuthData(ga.body?.get(2) as Uint8Array).signCount).toBe(counter + 1);
+    expect(parseAuthData(ga.body.get(2) as Uint8Array).signCount).toBe(counter + 1);
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
     link2.socket.close();

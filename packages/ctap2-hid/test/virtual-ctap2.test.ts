@@ -1,9 +1,10 @@
 /** CTAP2 commands over raw CTAPHID: getInfo, makeCredential, getAssertion, getNextAssertion, reset, selection. */
+
+import { concatBytes, encodeCanonicalCbor, randomBytes } from '@keyward/internal';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, encodeCanonicalCbor, randomBytes } from '@keyward/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CTAP2_STATUS, CTAPHID_CMD } from '../src/ctap2/constants.ts';
 import { PinProtocol } from '../src/virtual/pin-protocol.ts';
@@ -33,10 +34,10 @@ describe('authenticatorGetInfo', () => {
     const { host, cid } = await setup({ aaguid: '01020304-0506-0708-090a-0b0c0d0e0f10', maxCredentials: 7 });
     const { status, body } = await host.cbor(cid, 0x04);
     expect(status).toBe(0);
-    expect(body?.get(1)).toEqual(['U2F_V2', 'FIDO_2_0', 'FIDO_2_1']);
-    expect(body?.get(2)).toEqual(['credProtect', 'hmac-secret']);
-    expect([...(body?.get(3) as Uint8Array)]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
-    const options = body?.get(4) as Map<string, boolean>;
+    expect(body.get(1)).toEqual(['U2F_V2', 'FIDO_2_0', 'FIDO_2_1']);
+    expect(body.get(2)).toEqual(['credProtect', 'hmac-secret']);
+    expect([...(body.get(3) as Uint8Array)]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    const options = body.get(4) as Map<string, boolean>;
     expect(Object.fromEntries(options)).toMatchObject({
       rk: true,
       up: true,
@@ -49,13 +50,13 @@ describe('authenticatorGetInfo', () => {
       authnrCfg: true,
     });
     expect(options.has('uv')).toBe(false);
-    expect(body?.get(5)).toBe(2048);
-    expect(body?.get(6)).toEqual([2, 1]);
-    expect(body?.get(9)).toEqual(['usb']);
-    expect((body?.get(10) as Map<string, unknown>[]).map((m) => m.get('alg'))).toEqual([-7, -8]);
-    expect(body?.get(0x0d)).toBe(4);
-    expect(body?.get(0x0e)).toBe(1);
-    expect(body?.get(0x14)).toBe(7);
+    expect(body.get(5)).toBe(2048);
+    expect(body.get(6)).toEqual([2, 1]);
+    expect(body.get(9)).toEqual(['usb']);
+    expect((body.get(10) as Map<string, unknown>[]).map((m) => m.get('alg'))).toEqual([-7, -8]);
+    expect(body.get(0x0d)).toBe(4);
+    expect(body.get(0x0e)).toBe(1);
+    expect(body.get(0x14)).toBe(7);
   });
 
   it('answers in CTAP2 canonical CBOR (keys sorted, shortest first)', async () => {
@@ -64,7 +65,16 @@ describe('authenticatorGetInfo', () => {
     expect(bytes[1]).toBe(0xa0 + 15); // a map of 15 entries
     expect(bytes[2]).toBe(0x01); // first key 1
     expect([...encodeCanonicalCbor(body)]).toEqual([...bytes.subarray(1)]);
-    const mc = await host.cbor(cid, 0x01, mcParams({ extensions: new Map<string, unknown>([['hmac-secret', true], ['credProtect', 2]]) }));
+    const mc = await host.cbor(
+      cid,
+      0x01,
+      mcParams({
+        extensions: new Map<string, unknown>([
+          ['hmac-secret', true],
+          ['credProtect', 2],
+        ]),
+      }),
+    );
     expect([...encodeCanonicalCbor(mc.body)]).toEqual([...mc.raw.subarray(1)]);
   });
 
@@ -84,13 +94,13 @@ describe('authenticatorMakeCredential', () => {
     const clientDataHash = randomBytes(32);
     const { status, body } = await host.cbor(cid, 0x01, mcParams({ clientDataHash }));
     expect(status).toBe(0);
-    expect(body?.get(1)).toBe('packed');
-    const authData = body?.get(2) as Uint8Array;
+    expect(body.get(1)).toBe('packed');
+    const authData = body.get(2) as Uint8Array;
     const parsed = parseAuthData(authData);
     expect([...parsed.rpIdHash]).toEqual([...rpHash('example.com')]);
     expect(parsed.flags).toBe(0x41); // UP | AT
     expect(parsed.publicKey?.get(3)).toBe(-7);
-    const attStmt = body?.get(3) as Map<string, unknown>;
+    const attStmt = body.get(3) as Map<string, unknown>;
     expect(attStmt.get('alg')).toBe(-7);
     const [cert] = attStmt.get('x5c') as Uint8Array[];
     expect(cert).toBeInstanceOf(Uint8Array);
@@ -109,28 +119,34 @@ describe('authenticatorMakeCredential', () => {
     const clientDataHash = randomBytes(32);
     const { status, body } = await host.cbor(cid, 0x01, mcParams({ algs: [-257, -8], clientDataHash }));
     expect(status).toBe(0);
-    const parsed = parseAuthData(body?.get(2) as Uint8Array);
+    const parsed = parseAuthData(body.get(2) as Uint8Array);
     expect(parsed.publicKey?.get(1)).toBe(1);
     expect(parsed.publicKey?.get(-1)).toBe(6);
-    const attStmt = body?.get(3) as Map<string, unknown>;
+    const attStmt = body.get(3) as Map<string, unknown>;
     expect(attStmt.get('alg')).toBe(-8);
     expect(attStmt.has('x5c')).toBe(false);
     const x = parsed.publicKey?.get(-2) as Uint8Array;
-    const signed = concatBytes(body?.get(2) as Uint8Array, clientDataHash);
+    const signed = concatBytes(body.get(2) as Uint8Array, clientDataHash);
     expect(ed25519.verify(attStmt.get('sig') as Uint8Array, signed, x)).toBe(true);
-    expect((await host.cbor(cid, 0x01, mcParams({ algs: [-257, -35] }))).status).toBe(S.CTAP2_ERR_UNSUPPORTED_ALGORITHM);
+    expect((await host.cbor(cid, 0x01, mcParams({ algs: [-257, -35] }))).status).toBe(
+      S.CTAP2_ERR_UNSUPPORTED_ALGORITHM,
+    );
   });
 
   it('gives none attestation when configured or when the platform prefers none', async () => {
     const { host, cid } = await setup({ attestation: 'none' });
     const none = await host.cbor(cid, 0x01, mcParams({}));
-    expect(none.body?.get(1)).toBe('none');
-    expect((none.body?.get(3) as Map<string, unknown>).size).toBe(0);
+    expect(none.body.get(1)).toBe('none');
+    expect((none.body.get(3) as Map<string, unknown>).size).toBe(0);
     const packed = await host.cbor(cid, 0x01, mcParams({ extra: [[0x0b, ['packed']]] }));
-    expect(packed.body?.get(1)).toBe('packed');
+    expect(packed.body.get(1)).toBe('packed');
     const second = await setup();
-    const preferred = await second.host.cbor(second.cid, 0x01, mcParams({ extra: [[0x0b, ['tpm', 'none', 'packed']]] }));
-    expect(preferred.body?.get(1)).toBe('none');
+    const preferred = await second.host.cbor(
+      second.cid,
+      0x01,
+      mcParams({ extra: [[0x0b, ['tpm', 'none', 'packed']]] }),
+    );
+    expect(preferred.body.get(1)).toBe('none');
   });
 
   it('checks parameters: missing → MISSING_PARAMETER, wrong type → CBOR_UNEXPECTED_TYPE, bad CBOR → INVALID_CBOR', async () => {
@@ -180,7 +196,7 @@ describe('authenticatorMakeCredential', () => {
       },
     });
     const first = await host.cbor(cid, 0x01, mcParams({}));
-    const id = parseAuthData(first.body?.get(2) as Uint8Array).credentialId as Uint8Array;
+    const id = parseAuthData(first.body.get(2) as Uint8Array).credentialId as Uint8Array;
     expect((await host.cbor(cid, 0x01, mcParams({ exclude: [randomBytes(64), id] }))).status).toBe(
       S.CTAP2_ERR_CREDENTIAL_EXCLUDED,
     );
@@ -209,7 +225,7 @@ describe('authenticatorGetAssertion and GetNextAssertion', () => {
   it('signs with an allowed credential, counts up, and verifies', async () => {
     const { host, cid } = await setup();
     const mc = await host.cbor(cid, 0x01, mcParams({}));
-    const made = parseAuthData(mc.body?.get(2) as Uint8Array);
+    const made = parseAuthData(mc.body.get(2) as Uint8Array);
     const id = made.credentialId as Uint8Array;
     const point = concatBytes(
       new Uint8Array([4]),
@@ -219,25 +235,27 @@ describe('authenticatorGetAssertion and GetNextAssertion', () => {
     const clientDataHash = randomBytes(32);
     const ga = await host.cbor(cid, 0x02, gaParams({ allow: [randomBytes(10), id], clientDataHash }));
     expect(ga.status).toBe(0);
-    expect([...((ga.body?.get(1) as Map<string, Uint8Array>).get('id') as Uint8Array)]).toEqual([...id]);
-    const authData = ga.body?.get(2) as Uint8Array;
+    expect([...((ga.body.get(1) as Map<string, Uint8Array>).get('id') as Uint8Array)]).toEqual([...id]);
+    const authData = ga.body.get(2) as Uint8Array;
     const parsed = parseAuthData(authData);
     expect(parsed.flags).toBe(0x01);
     expect(parsed.signCount).toBeGreaterThan(made.signCount);
-    expect(ga.body?.has(4)).toBe(false); // non-discoverable: no user
-    expect(ga.body?.has(5)).toBe(false);
+    expect(ga.body.has(4)).toBe(false); // non-discoverable: no user
+    expect(ga.body.has(5)).toBe(false);
     expect(
-      p256.verify(ga.body?.get(3) as Uint8Array, concatBytes(authData, clientDataHash), point, { format: 'der' }),
+      p256.verify(ga.body.get(3) as Uint8Array, concatBytes(authData, clientDataHash), point, { format: 'der' }),
     ).toBe(true);
-    const again = parseAuthData((await host.cbor(cid, 0x02, gaParams({ allow: [id] }))).body?.get(2) as Uint8Array);
+    const again = parseAuthData((await host.cbor(cid, 0x02, gaParams({ allow: [id] }))).body.get(2) as Uint8Array);
     expect(again.signCount).toBe(parsed.signCount + 1);
   });
 
   it('answers NO_CREDENTIALS for unknown ids, other RPs and an RP without discoverable credentials', async () => {
     const { host, cid } = await setup();
     const mc = await host.cbor(cid, 0x01, mcParams({}));
-    const id = parseAuthData(mc.body?.get(2) as Uint8Array).credentialId as Uint8Array;
-    expect((await host.cbor(cid, 0x02, gaParams({ allow: [randomBytes(64)] }))).status).toBe(S.CTAP2_ERR_NO_CREDENTIALS);
+    const id = parseAuthData(mc.body.get(2) as Uint8Array).credentialId as Uint8Array;
+    expect((await host.cbor(cid, 0x02, gaParams({ allow: [randomBytes(64)] }))).status).toBe(
+      S.CTAP2_ERR_NO_CREDENTIALS,
+    );
     expect((await host.cbor(cid, 0x02, gaParams({ rpId: 'evil.example', allow: [id] }))).status).toBe(
       S.CTAP2_ERR_NO_CREDENTIALS,
     );
@@ -252,13 +270,13 @@ describe('authenticatorGetAssertion and GetNextAssertion', () => {
     await host.cbor(cid, 0x01, mcParams({ rk: true, rpId: 'other.example' }));
     const first = await host.cbor(cid, 0x02, gaParams({}));
     expect(first.status).toBe(0);
-    expect(first.body?.get(5)).toBe(3);
-    const users = [first.body?.get(4) as Map<string, unknown>];
+    expect(first.body.get(5)).toBe(3);
+    const users = [first.body.get(4) as Map<string, unknown>];
     expect(users[0]?.has('name')).toBe(false); // no UV: no user-identifying fields
-    users.push((await host.cbor(cid, 0x08)).body?.get(4) as Map<string, unknown>);
+    users.push((await host.cbor(cid, 0x08)).body.get(4) as Map<string, unknown>);
     const third = await host.cbor(cid, 0x08);
-    expect(third.body?.has(5)).toBe(false);
-    users.push(third.body?.get(4) as Map<string, unknown>);
+    expect(third.body.has(5)).toBe(false);
+    users.push(third.body.get(4) as Map<string, unknown>);
     expect(users.map((u) => (u.get('id') as Uint8Array)[0])).toEqual([3, 2, 1]);
     expect((await host.cbor(cid, 0x08)).status).toBe(S.CTAP2_ERR_NOT_ALLOWED);
   });
@@ -284,10 +302,10 @@ describe('authenticatorGetAssertion and GetNextAssertion', () => {
         return true;
       },
     });
-    const id = parseAuthData((await host.cbor(cid, 0x01, mcParams({}))).body?.get(2) as Uint8Array)
+    const id = parseAuthData((await host.cbor(cid, 0x01, mcParams({}))).body.get(2) as Uint8Array)
       .credentialId as Uint8Array;
     const silent = await host.cbor(cid, 0x02, gaParams({ allow: [id], up: false }));
-    expect(parseAuthData(silent.body?.get(2) as Uint8Array).flags & 0x01).toBe(0);
+    expect(parseAuthData(silent.body.get(2) as Uint8Array).flags & 0x01).toBe(0);
     expect(kinds).toEqual(['makeCredential']);
     const withRk = gaParams({ allow: [id] });
     withRk.set(5, new Map([['rk', true]]));
@@ -308,7 +326,7 @@ describe('authenticatorGetAssertion and GetNextAssertion', () => {
         mcParams({ rk: true, userId: new Uint8Array([user]), extensions: new Map([['credProtect', level]]) }),
       );
       expect(r.status).toBe(0);
-      const parsed = parseAuthData(r.body?.get(2) as Uint8Array);
+      const parsed = parseAuthData(r.body.get(2) as Uint8Array);
       expect(parsed.extensions?.get('credProtect')).toBe(level);
       return parsed.credentialId as Uint8Array;
     };
@@ -316,8 +334,8 @@ describe('authenticatorGetAssertion and GetNextAssertion', () => {
     const id2 = await make(2, 2);
     const id3 = await make(3, 3);
     const discovered = await host.cbor(cid, 0x02, gaParams({}));
-    expect(discovered.body?.has(5)).toBe(false); // only the level-1 credential
-    expect(((discovered.body?.get(4) as Map<string, Uint8Array>).get('id') as Uint8Array)[0]).toBe(1);
+    expect(discovered.body.has(5)).toBe(false); // only the level-1 credential
+    expect(((discovered.body.get(4) as Map<string, Uint8Array>).get('id') as Uint8Array)[0]).toBe(1);
     expect((await host.cbor(cid, 0x02, gaParams({ allow: [id2] }))).status).toBe(0);
     expect((await host.cbor(cid, 0x02, gaParams({ allow: [id3] }))).status).toBe(S.CTAP2_ERR_NO_CREDENTIALS);
     // A level-3 credential does not exclude without UV.
@@ -327,14 +345,21 @@ describe('authenticatorGetAssertion and GetNextAssertion', () => {
   it('computes hmac-secret outputs, stable per credential and salt, with protocols 1 and 2', async () => {
     const { host, cid } = await setup();
     const mc = await host.cbor(cid, 0x01, mcParams({ extensions: new Map([['hmac-secret', true]]) }));
-    expect(parseAuthData(mc.body?.get(2) as Uint8Array).extensions?.get('hmac-secret')).toBe(true);
-    const id = parseAuthData(mc.body?.get(2) as Uint8Array).credentialId as Uint8Array;
+    expect(parseAuthData(mc.body.get(2) as Uint8Array).extensions?.get('hmac-secret')).toBe(true);
+    const id = parseAuthData(mc.body.get(2) as Uint8Array).credentialId as Uint8Array;
     const salt = new Uint8Array(32).fill(0x5a);
     const outputs: Uint8Array[] = [];
     for (const version of [2, 1] as const) {
-      const ka = await host.cbor(cid, 0x06, new Map<number, unknown>([[1, version], [2, 2]]));
+      const ka = await host.cbor(
+        cid,
+        0x06,
+        new Map<number, unknown>([
+          [1, version],
+          [2, 2],
+        ]),
+      );
       const platform = new PinProtocol(version, randomBytes);
-      const shared = platform.decapsulate(ka.body?.get(1) as Map<unknown, unknown>);
+      const shared = platform.decapsulate(ka.body.get(1) as Map<unknown, unknown>);
       const saltEnc = platform.encrypt(shared, salt);
       const ext = new Map<string, unknown>([
         [
@@ -349,7 +374,7 @@ describe('authenticatorGetAssertion and GetNextAssertion', () => {
       ]);
       const ga = await host.cbor(cid, 0x02, gaParams({ allow: [id], extensions: ext }));
       expect(ga.status).toBe(0);
-      const parsed = parseAuthData(ga.body?.get(2) as Uint8Array);
+      const parsed = parseAuthData(ga.body.get(2) as Uint8Array);
       expect(parsed.flags & 0x80).toBe(0x80);
       const output = platform.decrypt(shared, parsed.extensions?.get('hmac-secret') as Uint8Array) as Uint8Array;
       expect(output.length).toBe(32);
@@ -377,7 +402,7 @@ describe('authenticatorGetAssertion and GetNextAssertion', () => {
 describe('authenticatorReset and authenticatorSelection', () => {
   it('wipes credentials and PIN within 10 s of power-up, after a touch', async () => {
     const { host, cid } = await setup();
-    const id = parseAuthData((await host.cbor(cid, 0x01, mcParams({ rk: true }))).body?.get(2) as Uint8Array)
+    const id = parseAuthData((await host.cbor(cid, 0x01, mcParams({ rk: true }))).body.get(2) as Uint8Array)
       .credentialId as Uint8Array;
     expect((await host.cbor(cid, 0x07)).status).toBe(0);
     expect(host.device.exportState().credentials).toEqual([]);

@@ -173,7 +173,11 @@ describe('two channels', () => {
     const host = setup();
     const a = await host.init();
     const b = await host.init();
-    const long = frames(a, CTAPHID_CMD.PING, Uint8Array.from({ length: 150 }, (_, i) => i));
+    const long = frames(
+      a,
+      CTAPHID_CMD.PING,
+      Uint8Array.from({ length: 150 }, (_, i) => i),
+    );
     host.send(long[0] as Uint8Array);
     host.send(report(b, [0x81, 0, 1, 42]));
     expect(errorCode(await host.nextMessage(b))).toBe(CTAPHID_ERR.CHANNEL_BUSY);
@@ -210,7 +214,18 @@ describe('two channels', () => {
     const mcA = await host.cbor(a, 0x01, mcParams({ rpId: 'a.example' }));
     const mcB = await host.cbor(b, 0x01, mcParams({ rpId: 'b.example', rk: true }));
     expect([mcA.status, mcB.status]).toEqual([0, 0]);
-    expect((await host.cbor(a, 0x02, new Map<number, unknown>([[1, 'b.example'], [2, new Uint8Array(32)]]))).status).toBe(0);
+    expect(
+      (
+        await host.cbor(
+          a,
+          0x02,
+          new Map<number, unknown>([
+            [1, 'b.example'],
+            [2, new Uint8Array(32)],
+          ]),
+        )
+      ).status,
+    ).toBe(0);
   });
 });
 
@@ -260,7 +275,9 @@ describe('keepalive, cancel and presence outcomes', () => {
     const host = setup();
     const cid = await host.init();
     host.device.powerCycle();
-    expect(errorCode(await host.transact(cid, CTAPHID_CMD.PING, new Uint8Array([1])))).toBe(CTAPHID_ERR.INVALID_CHANNEL);
+    expect(errorCode(await host.transact(cid, CTAPHID_CMD.PING, new Uint8Array([1])))).toBe(
+      CTAPHID_ERR.INVALID_CHANNEL,
+    );
   });
 
   it('stays silent after close', async () => {

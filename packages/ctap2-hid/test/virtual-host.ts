@@ -124,7 +124,7 @@ export class TestHost<D extends ReportDevice = VirtualAuthenticator> {
     command: number,
     params?: Map<number, unknown>,
     keepalives: number[] = [],
-  ): Promise<{ status: number; body: Map<unknown, unknown> | undefined; raw: Uint8Array }> {
+  ): Promise<{ status: number; body: Map<unknown, unknown>; raw: Uint8Array }> {
     const body = params ? encodeCanonicalCbor(params) : new Uint8Array(0);
     const message = new Uint8Array(body.length + 1);
     message[0] = command;
@@ -134,7 +134,8 @@ export class TestHost<D extends ReportDevice = VirtualAuthenticator> {
       throw new Error(`CBOR answered cmd 0x${answer.cmd.toString(16)} ${answer.payload[0]}`);
     const status = answer.payload[0] as number;
     const rest = answer.payload.subarray(1);
-    const decoded = rest.length > 0 ? (decodeCbor(rest, (m) => new Error(m)) as Map<unknown, unknown>) : undefined;
+    const decoded =
+      rest.length > 0 ? (decodeCbor(rest, (m) => new Error(m)) as Map<unknown, unknown>) : new Map<unknown, unknown>();
     return { status, body: decoded, raw: answer.payload };
   }
 }
@@ -161,7 +162,7 @@ export class PinClient {
       ]),
     );
     if (answer.status !== 0) throw new Error(`getKeyAgreement failed ${answer.status}`);
-    const deviceKey = answer.body?.get(1) as Map<unknown, unknown>;
+    const deviceKey = answer.body.get(1) as Map<unknown, unknown>;
     const platform = new PinProtocol(this.version, randomBytes);
     const shared = platform.decapsulate(deviceKey);
     return { platform, shared };
@@ -231,7 +232,7 @@ export class PinClient {
     if (rpId !== undefined) params.set(0x0a, rpId);
     const r = await this.host.cbor(this.cid, 0x06, params);
     if (r.status !== 0) return { status: r.status, platform };
-    const token = platform.decrypt(shared, r.body?.get(2) as Uint8Array);
+    const token = platform.decrypt(shared, r.body.get(2) as Uint8Array);
     return token ? { status: 0, token, platform } : { status: r.status, platform };
   }
 
@@ -245,7 +246,7 @@ export class PinClient {
       ]),
     );
     if (r.status !== 0) return { status: r.status };
-    return { status: 0, retries: r.body?.get(3) as number, powerCycle: r.body?.get(4) as boolean };
+    return { status: 0, retries: r.body.get(3) as number, powerCycle: r.body.get(4) as boolean };
   }
 }
 

@@ -8,7 +8,9 @@ import { gaParams, mcParams, PinClient, parseAuthData, rpHash, TestHost } from '
 
 const S = CTAP2_STATUS;
 const devices: VirtualAuthenticator[] = [];
-async function setup(options: VirtualAuthenticatorOptions = {}): Promise<{ host: TestHost; cid: number; pin: PinClient }> {
+async function setup(
+  options: VirtualAuthenticatorOptions = {},
+): Promise<{ host: TestHost; cid: number; pin: PinClient }> {
   const device = new VirtualAuthenticator(options);
   devices.push(device);
   const host = new TestHost(device);
@@ -52,12 +54,19 @@ async function makeRk(host: TestHost, cid: number, pin: PinClient, rpId: string,
   const t = await pin.token('1234', PIN_PERMISSION.mc, rpId);
   const cdh = new Uint8Array(32).fill(user);
   const params = mcParams({ rpId, rk: true, userId: new Uint8Array([user]), clientDataHash: cdh });
-  params.set(3, new Map<string, unknown>([['id', new Uint8Array([user])], ['name', name], ['displayName', name.toUpperCase()]]));
+  params.set(
+    3,
+    new Map<string, unknown>([
+      ['id', new Uint8Array([user])],
+      ['name', name],
+      ['displayName', name.toUpperCase()],
+    ]),
+  );
   params.set(8, t.platform.authenticate(t.token as Uint8Array, cdh));
   params.set(9, 2);
   const r = await host.cbor(cid, 0x01, params);
   expect(r.status).toBe(0);
-  return parseAuthData(r.body?.get(2) as Uint8Array).credentialId as Uint8Array;
+  return parseAuthData(r.body.get(2) as Uint8Array).credentialId as Uint8Array;
 }
 
 describe('authenticatorCredentialManagement', () => {
@@ -71,39 +80,54 @@ describe('authenticatorCredentialManagement', () => {
     const token = await cmToken(pin);
     const meta = await cm(host, cid, token, 0x01);
     expect(meta.status).toBe(0);
-    expect([meta.body?.get(1), meta.body?.get(2)]).toEqual([3, 7]);
+    expect([meta.body.get(1), meta.body.get(2)]).toEqual([3, 7]);
 
     const rp1 = await cm(host, cid, token, 0x02);
-    expect(rp1.body?.get(5)).toBe(2);
+    expect(rp1.body.get(5)).toBe(2);
     const rp2 = await host.cbor(cid, 0x0a, new Map([[1, 0x03]]));
-    const rpIds = [rp1, rp2].map((r) => (r.body?.get(3) as Map<string, string>).get('id'));
+    const rpIds = [rp1, rp2].map((r) => (r.body.get(3) as Map<string, string>).get('id'));
     expect(rpIds.sort()).toEqual(['a.example', 'b.example']);
-    const firstId = (rp1.body?.get(3) as Map<string, string>).get('id') as string;
-    expect([...(rp1.body?.get(4) as Uint8Array)]).toEqual([...rpHash(firstId)]);
+    const firstId = (rp1.body.get(3) as Map<string, string>).get('id') as string;
+    expect([...(rp1.body.get(4) as Uint8Array)]).toEqual([...rpHash(firstId)]);
     expect((await host.cbor(cid, 0x0a, new Map([[1, 0x03]]))).status).toBe(S.CTAP2_ERR_NOT_ALLOWED);
 
     const creds = new Map<number, unknown>([[1, rpHash('b.example')]]);
     const c1 = await cm(host, cid, token, 0x04, creds);
     expect(c1.status).toBe(0);
-    expect(c1.body?.get(9)).toBe(2);
-    expect((c1.body?.get(6) as Map<string, unknown>).get('name')).toBe('carol'); // newest first
-    expect((c1.body?.get(8) as Map<number, unknown>).get(3)).toBe(-7);
-    expect(c1.body?.get(0x0a)).toBe(1);
+    expect(c1.body.get(9)).toBe(2);
+    expect((c1.body.get(6) as Map<string, unknown>).get('name')).toBe('carol'); // newest first
+    expect((c1.body.get(8) as Map<number, unknown>).get(3)).toBe(-7);
+    expect(c1.body.get(0x0a)).toBe(1);
     const c2 = await host.cbor(cid, 0x0a, new Map([[1, 0x05]]));
-    expect((c2.body?.get(6) as Map<string, unknown>).get('name')).toBe('bob');
+    expect((c2.body.get(6) as Map<string, unknown>).get('name')).toBe('bob');
     expect((await host.cbor(cid, 0x0a, new Map([[1, 0x05]]))).status).toBe(S.CTAP2_ERR_NOT_ALLOWED);
 
-    const descriptor = new Map<string, unknown>([['id', idB1], ['type', 'public-key']]);
+    const descriptor = new Map<string, unknown>([
+      ['id', idB1],
+      ['type', 'public-key'],
+    ]);
     const update = new Map<number, unknown>([
       [2, descriptor],
-      [3, new Map<string, unknown>([['id', new Uint8Array([2])], ['name', 'robert']])],
+      [
+        3,
+        new Map<string, unknown>([
+          ['id', new Uint8Array([2])],
+          ['name', 'robert'],
+        ]),
+      ],
     ]);
     expect((await cm(host, cid, token, 0x07, update)).status).toBe(0);
     const updated = host.device.exportState().credentials.find((c) => c.userName === 'robert');
     expect(updated?.userDisplayName).toBeUndefined();
     const wrongUser = new Map<number, unknown>([
       [2, descriptor],
-      [3, new Map<string, unknown>([['id', new Uint8Array([9])], ['name', 'x']])],
+      [
+        3,
+        new Map<string, unknown>([
+          ['id', new Uint8Array([9])],
+          ['name', 'x'],
+        ]),
+      ],
     ]);
     expect((await cm(host, cid, token, 0x07, wrongUser)).status).toBe(S.CTAP1_ERR_INVALID_PARAMETER);
 
@@ -115,7 +139,7 @@ describe('authenticatorCredentialManagement', () => {
       S.CTAP2_ERR_NO_CREDENTIALS,
     );
     // The preview command 0x41 behaves the same.
-    expect((await cm(host, cid, token, 0x01, undefined, 0x41)).body?.get(1)).toBe(2);
+    expect((await cm(host, cid, token, 0x01, undefined, 0x41)).body.get(1)).toBe(2);
   });
 
   it('needs a token with the cm permission, and an RP-bound token only sees its RP', async () => {
@@ -134,12 +158,23 @@ describe('authenticatorCredentialManagement', () => {
       S.CTAP2_ERR_PIN_AUTH_INVALID,
     );
     const token = await cmToken(pin);
-    expect((await cm(host, cid, token, 0x04, new Map([[1, rpHash('b.example')]]))).status).toBe(S.CTAP2_ERR_NO_CREDENTIALS);
+    expect((await cm(host, cid, token, 0x04, new Map([[1, rpHash('b.example')]]))).status).toBe(
+      S.CTAP2_ERR_NO_CREDENTIALS,
+    );
     expect((await cm(host, cid, token, 0x04)).status).toBe(S.CTAP2_ERR_MISSING_PARAMETER);
     expect((await cm(host, cid, token, 0x09)).status).toBe(S.CTAP2_ERR_INVALID_SUBCOMMAND);
-    expect((await host.cbor(cid, 0x0a, new Map<number, unknown>([[1, 1], [4, new Uint8Array(32)]]))).status).toBe(
-      S.CTAP2_ERR_MISSING_PARAMETER,
-    );
+    expect(
+      (
+        await host.cbor(
+          cid,
+          0x0a,
+          new Map<number, unknown>([
+            [1, 1],
+            [4, new Uint8Array(32)],
+          ]),
+        )
+      ).status,
+    ).toBe(S.CTAP2_ERR_MISSING_PARAMETER);
   });
 
   it('answers NO_CREDENTIALS when enumerating RPs on an empty key', async () => {
@@ -149,7 +184,13 @@ describe('authenticatorCredentialManagement', () => {
   });
 });
 
-async function config(host: TestHost, cid: number, auth: Token | undefined, sub: number, params?: Map<number, unknown>) {
+async function config(
+  host: TestHost,
+  cid: number,
+  auth: Token | undefined,
+  sub: number,
+  params?: Map<number, unknown>,
+) {
   const request = new Map<number, unknown>([[1, sub]]);
   if (params) request.set(2, params);
   if (auth) {
@@ -179,12 +220,12 @@ describe('authenticatorConfig', () => {
     );
     expect((await config(host, cid, acfg, 0x03, new Map([[1, 6]]))).status).toBe(0);
     const info = await host.cbor(cid, 0x04);
-    expect(info.body?.get(0x0d)).toBe(6);
-    expect(info.body?.get(0x0c)).toBe(true);
+    expect(info.body.get(0x0d)).toBe(6);
+    expect(info.body.get(0x0c)).toBe(true);
     // forcePINChange: tokens are refused until the PIN changes, and not to the same PIN.
     expect((await pin.token('12345')).status).toBe(S.CTAP2_ERR_PIN_INVALID);
     expect(await pin.changePin('12345', '123456')).toBe(0);
-    expect((await host.cbor(cid, 0x04)).body?.get(0x0c)).toBe(false);
+    expect((await host.cbor(cid, 0x04)).body.get(0x0c)).toBe(false);
     expect((await pin.token('123456')).status).toBe(0);
   });
 
@@ -192,7 +233,7 @@ describe('authenticatorConfig', () => {
     const { host, cid, pin } = await setup();
     expect((await config(host, cid, undefined, 0x02)).status).toBe(0);
     const info = await host.cbor(cid, 0x04);
-    const options = info.body?.get(4) as Map<string, boolean>;
+    const options = info.body.get(4) as Map<string, boolean>;
     expect(options.get('alwaysUv')).toBe(true);
     expect(options.get('makeCredUvNotRqd')).toBe(false);
     expect((await host.cbor(cid, 0x01, mcParams({}))).status).toBe(S.CTAP2_ERR_PUAT_REQUIRED);
@@ -201,7 +242,7 @@ describe('authenticatorConfig', () => {
     await pin.setPin('1234');
     const t = await pin.token('1234', PIN_PERMISSION.acfg);
     expect((await config(host, cid, { token: t.token as Uint8Array, platform: t.platform }, 0x02)).status).toBe(0);
-    expect(((await host.cbor(cid, 0x04)).body?.get(4) as Map<string, boolean>).get('alwaysUv')).toBe(false);
+    expect(((await host.cbor(cid, 0x04)).body.get(4) as Map<string, boolean>).get('alwaysUv')).toBe(false);
   });
 
   it('refuses enterprise attestation and unknown subcommands, and wrong pinUvAuthParams', async () => {
@@ -214,7 +255,17 @@ describe('authenticatorConfig', () => {
       S.CTAP2_ERR_PIN_AUTH_INVALID,
     );
     expect(
-      (await host.cbor(cid, 0x0d, new Map<number, unknown>([[1, 2], [3, 2], [4, new Uint8Array(32)]]))).status,
+      (
+        await host.cbor(
+          cid,
+          0x0d,
+          new Map<number, unknown>([
+            [1, 2],
+            [3, 2],
+            [4, new Uint8Array(32)],
+          ]),
+        )
+      ).status,
     ).toBe(S.CTAP2_ERR_PIN_AUTH_INVALID);
   });
 });

@@ -21,7 +21,7 @@ describe('exportState / fromState', () => {
     const { host, cid } = await setup({ aaguid: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee' });
     const pin = new PinClient(host, cid);
     const made = await host.cbor(cid, 0x01, mcParams({ rk: true }));
-    const counter = parseAuthData(made.body?.get(2) as Uint8Array).signCount;
+    const counter = parseAuthData(made.body.get(2) as Uint8Array).signCount;
     await pin.setPin('1234');
     expect((await pin.token('0000')).status).toBe(CTAP2_STATUS.CTAP2_ERR_PIN_INVALID);
     const json = JSON.parse(JSON.stringify(host.device.exportState())) as unknown;
@@ -33,7 +33,7 @@ describe('exportState / fromState', () => {
     expect((await new PinClient(h2, c2).retries()).retries).toBe(7);
     const ga = await h2.cbor(c2, 0x02, gaParams({}));
     expect(ga.status).toBe(0);
-    expect(parseAuthData(ga.body?.get(2) as Uint8Array).signCount).toBe(counter + 1);
+    expect(parseAuthData(ga.body.get(2) as Uint8Array).signCount).toBe(counter + 1);
     expect([...restored.attestationRootCertificate]).toEqual([...host.device.attestationRootCertificate]);
   });
 

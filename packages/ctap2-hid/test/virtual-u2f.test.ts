@@ -1,6 +1,7 @@
 /** CTAP1/U2F over CTAPHID_MSG (FIDO U2F Raw Message Formats v1.2). */
-import { p256 } from '@noble/curves/nist.js';
+
 import { concatBytes, randomBytes } from '@keyward/internal';
+import { p256 } from '@noble/curves/nist.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CTAPHID_CMD, U2F } from '../src/ctap2/constants.ts';
 import { denyPresence } from '../src/virtual/presence.ts';
@@ -20,7 +21,11 @@ afterEach(() => {
 
 /** Extended-length APDU: CLA INS P1 P2 00 Lc1 Lc2 data 00 00 (as python-fido2 sends it). */
 function apdu(ins: number, p1: number, data: Uint8Array, cla = 0): Uint8Array {
-  return concatBytes(new Uint8Array([cla, ins, p1, 0, 0, data.length >> 8, data.length & 0xff]), data, new Uint8Array([0, 0]));
+  return concatBytes(
+    new Uint8Array([cla, ins, p1, 0, 0, data.length >> 8, data.length & 0xff]),
+    data,
+    new Uint8Array([0, 0]),
+  );
 }
 
 async function msg(host: TestHost, cid: number, request: Uint8Array): Promise<{ sw: number; data: Uint8Array }> {
@@ -41,7 +46,11 @@ async function registerU2f(host: TestHost, cid: number, appId: Uint8Array) {
 describe('U2F over CTAPHID_MSG', () => {
   it('answers VERSION with U2F_V2, in short and extended encodings', async () => {
     const { host, cid } = await setup();
-    for (const request of [new Uint8Array([0, 3, 0, 0]), new Uint8Array([0, 3, 0, 0, 0]), apdu(U2F.INS_VERSION, 0, new Uint8Array(0))]) {
+    for (const request of [
+      new Uint8Array([0, 3, 0, 0]),
+      new Uint8Array([0, 3, 0, 0, 0]),
+      apdu(U2F.INS_VERSION, 0, new Uint8Array(0)),
+    ]) {
       const r = await msg(host, cid, request);
       expect(r.sw).toBe(U2F.SW_NO_ERROR);
       expect(new TextDecoder().decode(r.data)).toBe('U2F_V2');
@@ -79,7 +88,12 @@ describe('U2F over CTAPHID_MSG', () => {
     const { host, cid } = await setup();
     const appId = rpHash('https://u2f.example');
     const { keyHandle } = await registerU2f(host, cid, appId);
-    const other = concatBytes(randomBytes(32), rpHash('https://evil.example'), new Uint8Array([keyHandle.length]), keyHandle);
+    const other = concatBytes(
+      randomBytes(32),
+      rpHash('https://evil.example'),
+      new Uint8Array([keyHandle.length]),
+      keyHandle,
+    );
     expect((await msg(host, cid, apdu(U2F.INS_AUTHENTICATE, U2F.AUTH_CHECK_ONLY, other))).sw).toBe(U2F.SW_WRONG_DATA);
     const junk = concatBytes(randomBytes(32), appId, new Uint8Array([16]), randomBytes(16));
     expect((await msg(host, cid, apdu(U2F.INS_AUTHENTICATE, U2F.AUTH_ENFORCE, junk))).sw).toBe(U2F.SW_WRONG_DATA);
@@ -89,9 +103,11 @@ describe('U2F over CTAPHID_MSG', () => {
     const { host, cid } = await setup();
     expect((await msg(host, cid, new Uint8Array([0, 1, 0]))).sw).toBe(U2F.SW_WRONG_LENGTH);
     expect((await msg(host, cid, apdu(U2F.INS_REGISTER, 0, new Uint8Array(63)))).sw).toBe(U2F.SW_WRONG_LENGTH);
-    expect((await msg(host, cid, concatBytes(new Uint8Array([0, 1, 0, 0, 0, 0, 70]), new Uint8Array(10))))).toMatchObject({
-      sw: U2F.SW_WRONG_LENGTH,
-    });
+    expect(await msg(host, cid, concatBytes(new Uint8Array([0, 1, 0, 0, 0, 0, 70]), new Uint8Array(10)))).toMatchObject(
+      {
+        sw: U2F.SW_WRONG_LENGTH,
+      },
+    );
     expect((await msg(host, cid, apdu(U2F.INS_AUTHENTICATE, 3, new Uint8Array(66)))).sw).toBe(U2F.SW_WRONG_LENGTH);
     expect((await msg(host, cid, apdu(U2F.INS_VERSION, 0, new Uint8Array(0), 0x80))).sw).toBe(U2F.SW_CLA_NOT_SUPPORTED);
     expect((await msg(host, cid, apdu(0x40, 0, new Uint8Array(0)))).sw).toBe(U2F.SW_INS_NOT_SUPPORTED);

@@ -8,7 +8,7 @@ import { isVirtualAuthenticatorError } from '../virtual/errors.ts';
 import { approvePresence, denyPresence, type UserPresenceApprover } from '../virtual/presence.ts';
 import { serveUdp } from '../virtual/serve-udp.ts';
 import { aaguidFromString, aaguidToString } from '../virtual/state.ts';
-import { VirtualAuthenticator, VIRTUAL_AUTHENTICATOR_AAGUID } from '../virtual/virtual-authenticator.ts';
+import { VIRTUAL_AUTHENTICATOR_AAGUID, VirtualAuthenticator } from '../virtual/virtual-authenticator.ts';
 import { parseAuthenticatorArgs, type ServeArgs, USAGE, UsageError } from './authenticator-args.ts';
 import { readStateFile, writeStateFile } from './authenticator-state-file.ts';
 
@@ -46,12 +46,17 @@ async function serve(args: ServeArgs): Promise<void> {
   if (args.aaguid !== undefined && !aaguidFromString(args.aaguid))
     throw new UsageError(`--aaguid expects a UUID, found ${JSON.stringify(args.aaguid)}`);
   const statePath = args.statePath;
-  const persist = statePath ? (state: Parameters<typeof writeStateFile>[1]) => writeStateFile(statePath, state) : undefined;
+  const persist = statePath
+    ? (state: Parameters<typeof writeStateFile>[1]) => writeStateFile(statePath, state)
+    : undefined;
   const saved = statePath ? readStateFile(statePath) : undefined;
   let authenticator: VirtualAuthenticator;
   if (saved !== undefined) {
     // A restart is a power cycle: fresh tokens, reset window open again, nothing persistent lost.
-    authenticator = VirtualAuthenticator.fromState(saved, persist ? { presence, onStateChange: persist } : { presence });
+    authenticator = VirtualAuthenticator.fromState(
+      saved,
+      persist ? { presence, onStateChange: persist } : { presence },
+    );
     const wanted = args.aaguid && aaguidToString(aaguidFromString(args.aaguid) as Uint8Array);
     if (wanted && wanted !== authenticator.aaguid)
       throw new UsageError(`--aaguid ${wanted} differs from the state file's AAGUID ${authenticator.aaguid}`);

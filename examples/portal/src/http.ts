@@ -35,7 +35,7 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   );
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('X-Frame-Options', 'DENY');
-  c.header('Referrer-Policy', 'no-referrer');
+  c.header('Referrer-Policy', 'same-origin');
   c.header('Cross-Origin-Opener-Policy', 'same-origin');
   c.header(
     'Permissions-Policy',

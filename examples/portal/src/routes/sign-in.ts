@@ -150,9 +150,9 @@ function mfaPage(c: Ctx, subject: Subject, decision: Decision, errors: FieldErro
     list[0];
   let main: Html;
   if (!primary) {
-    main = html`<div class="inset"><p>${decision.explain}</p></div>
+    main = html`${refusal === refusalText(decision) ? '' : html`<div class="inset"><p>${refusalText(decision)}</p></div>`}
 ${enrol ? html`<p><a class="button" href="/sign-in/enrol">Set up a way to verify it's you</a></p>` : ''}
-${admin ? html`<p>Contact your Local Administrator to get access.</p>` : ''}
+${admin && !refusalText(decision).includes('Local Administrator') ? html`<p>Contact your Local Administrator to get access.</p>` : ''}
 ${keys.length ? html`<p><a href="/sign-in/mfa/key">Sign in using a FIDO2 security key</a></p>` : ''}`;
   } else if (primary.kind === 'authenticatorApp') {
     main = codeForm(c, '/sign-in/mfa/app', 'Enter the 6-digit code shown in your authenticator app.', errors);
@@ -314,7 +314,7 @@ ${codeForm(c, '/sign-in/mfa/app', 'Open your authenticator app and enter the 6-d
         { kind: 'authenticatorApp', methodId: m.id },
       ]);
       if (outcome instanceof Response) return outcome;
-      return mfaPage(c, subject, outcome, [], refusalText(outcome));
+      return mfaPage(c, subject, currentDecision(c, subject), [], refusalText(outcome));
     }
     await audit(
       s.db,
@@ -433,7 +433,7 @@ ${keys.length ? keyList(c, keys) : html`<p>You have not registered a security ke
       { kind: 'fido2', methodId: key.id },
     ]);
     if (outcome instanceof Response) return outcome;
-    return mfaPage(c, subject, outcome, [], refusalText(outcome));
+    return mfaPage(c, subject, currentDecision(c, subject), [], refusalText(outcome));
   });
 
   app.post('/sign-in/mfa/send', async (c) => {
@@ -523,7 +523,7 @@ ${keys.length ? keyList(c, keys) : html`<p>You have not registered a security ke
     await s.db.query('UPDATE methods SET last_used_at = $2 WHERE id = $1', [methodId, now]);
     const outcome = await completeIfAllowed(c, subject, [...(c.get('session')?.factors ?? []), { kind, methodId }]);
     if (outcome instanceof Response) return outcome;
-    return mfaPage(c, subject, outcome, [], refusalText(outcome));
+    return mfaPage(c, subject, currentDecision(c, subject), [], refusalText(outcome));
   });
 
   app.post('/sign-in/mfa/push', async (c) => {
@@ -609,7 +609,7 @@ ${keys.length ? keyList(c, keys) : html`<p>You have not registered a security ke
       { kind: 'authenticatorApp', methodId },
     ]);
     if (outcome instanceof Response) return outcome;
-    return mfaPage(c, subject, outcome, [], refusalText(outcome));
+    return mfaPage(c, subject, currentDecision(c, subject), [], refusalText(outcome));
   });
 
   app.get('/sign-in/enrol', async (c) => {

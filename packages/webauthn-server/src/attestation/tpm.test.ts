@@ -263,3 +263,45 @@ describe('verifyTpm: garbage only ever yields WebAuthnError', () => {
     expect(encodeCbor).toBeTypeOf('function');
   });
 });
+
+describe('verifyTpm: the intended check is the one that fires', () => {
+  const certInfo = good.attStmt.get('certInfo') as Uint8Array;
+  const pubArea = good.attStmt.get('pubArea') as Uint8Array;
+  const eccArea = ecc.attStmt.get('pubArea') as Uint8Array;
+  const parsedInfo = parseCertInfo(certInfo);
+  const rsa = parsePubArea(pubArea);
+  const eccParsed = parsePubArea(eccArea);
+  const nLength = 'n' in rsa.unique ? rsa.unique.n.length : 0;
+  const eccUnique = 'x' in eccParsed.unique ? 4 + eccParsed.unique.x.length + eccParsed.unique.y.length : 0;
+  // keyBits is the u16 before the u32 exponent, which precedes the sized modulus.
+  const keyBitsAt = pubArea.length - 2 - nLength - 4 - 1;
+  const cases: [string, AttestationFormatInput, RegExp][] = [
+    ['ver', withField(good, 'ver', '1.2'), /ver "2\.0"/],
+    ['magic', withField(good, 'certInfo', flip(certInfo, 0)), /magic/],
+    ['type', withField(good, 'certInfo', flip(certInfo, 5)), /TPM_ST_ATTEST_CERTIFY/],
+    ['extraData', { ...good, clientDataHash: flip(good.clientDataHash, 0) }, /extraData/],
+    ['extraData under another alg', withField(good, 'alg', -258), /extraData/],
+    [
+      'attested name',
+      withField(good, 'certInfo', flip(certInfo, certInfo.length - 2 - parsedInfo.attestedQualifiedName.length - 1)),
+      /attested\.name is not the name/,
+    ],
+    ['signature', withField(good, 'certInfo', flip(certInfo, certInfo.length - 1)), /sig is not a valid signature/],
+    ['modulus', withField(good, 'pubArea', flip(pubArea, pubArea.length - 1)), /RSA modulus/],
+    ['exponent', withField(good, 'pubArea', flip(pubArea, pubArea.length - 2 - nLength - 1)), /exponent/],
+    ['keyBits', withField(good, 'pubArea', flip(pubArea, keyBitsAt)), /keyBits/],
+    ['ECC point', withField(ecc, 'pubArea', flip(eccArea, eccArea.length - 1)), /ECC point/],
+    ['ECC curve', withField(ecc, 'pubArea', flip(eccArea, eccArea.length - eccUnique - 3)), /curve/],
+    ['key type', { ...good, credentialPublicKey: ecc.credentialPublicKey }, /RSA key, the credential key has kty 2/],
+    ['alg not fitting the AIK key', withField(good, 'alg', -7), /extraData|cannot verify alg/],
+    ['ECDAA', withField(good, 'ecdaaKeyId', new Uint8Array(4)), /ECDAA/],
+  ];
+  for (const [name, input, pattern] of cases) {
+    it(name, async () => {
+      await expect(verifyTpm(input)).rejects.toMatchObject({
+        code: 'ERR_ATTESTATION',
+        message: expect.stringMatching(pattern),
+      });
+    });
+  }
+});

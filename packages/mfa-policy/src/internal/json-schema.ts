@@ -133,7 +133,8 @@ export function checkSchema(
       if (!Object.hasOwn(value, key)) return { path: joinPath(path, key), message: 'is required but missing' };
     }
     for (const key of Object.keys(value)) {
-      const child = node.properties?.[key];
+      // Own properties only: `__proto__` or `constructor` must not find Object.prototype's members.
+      const child = node.properties && Object.hasOwn(node.properties, key) ? node.properties[key] : undefined;
       if (child === undefined) {
         if (node.additionalProperties === false) {
           const known = Object.keys(node.properties ?? {}).join(', ');

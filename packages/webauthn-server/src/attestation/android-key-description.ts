@@ -21,6 +21,8 @@ export const ANDROID_KEY_DESCRIPTION_OID = '1.3.6.1.4.1.11129.2.1.17';
 
 /** `KeyPurpose.SIGN` in the Android attestation schema. */
 export const KM_PURPOSE_SIGN = 2;
+/** `KeyPurpose.VERIFY`. */
+export const KM_PURPOSE_VERIFY = 3;
 /** `Origin.GENERATED`: the key was generated inside Keystore. */
 export const KM_ORIGIN_GENERATED = 0;
 

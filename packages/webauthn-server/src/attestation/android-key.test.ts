@@ -195,6 +195,15 @@ describe('verifyAndroidKey: each check rejects', () => {
     await expect(verifyAndroidKey(await built({ tee: { purpose: [2] } }))).rejects.toMatchObject({
       code: 'ERR_ATTESTATION',
     });
+    await expect(verifyAndroidKey(await built({ tee: { purpose: [2, 3], origin: 0 } }))).resolves.toMatchObject({
+      attestationType: 'basic',
+    });
+    await expect(verifyAndroidKey(await built({ tee: { purpose: [2, 1], origin: 0 } }))).rejects.toMatchObject({
+      code: 'ERR_ATTESTATION',
+    });
+    await expect(verifyAndroidKey(await built({ tee: { purpose: [], origin: 0 } }))).rejects.toMatchObject({
+      code: 'ERR_ATTESTATION',
+    });
     await expect(verifyAndroidKey(await built({ tee: { purpose: [0, 3], origin: 0 } }))).rejects.toMatchObject({
       code: 'ERR_ATTESTATION',
     });
@@ -204,6 +213,10 @@ describe('verifyAndroidKey: each check rejects', () => {
     await expect(verifyAndroidKey(input)).rejects.toMatchObject({ code: 'ERR_ATTESTATION' });
     await expect(createAndroidKeyVerifier({ allowSoftwareEnforced: true })(input)).resolves.toMatchObject({
       attestationType: 'basic',
+    });
+    const imported = await built({ software: { purpose: [2], origin: 0 }, tee: { origin: 2 } });
+    await expect(createAndroidKeyVerifier({ allowSoftwareEnforced: true })(imported)).rejects.toMatchObject({
+      code: 'ERR_ATTESTATION',
     });
     const notSign = await built({ software: { purpose: [3], origin: 0 }, tee: {} });
     await expect(createAndroidKeyVerifier({ allowSoftwareEnforced: true })(notSign)).rejects.toMatchObject({

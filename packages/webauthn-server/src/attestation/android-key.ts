@@ -13,6 +13,7 @@ import {
   ANDROID_KEY_DESCRIPTION_OID,
   KM_ORIGIN_GENERATED,
   KM_PURPOSE_SIGN,
+  KM_PURPOSE_VERIFY,
   parseAndroidKeyDescription,
 } from './android-key-description.ts';
 import { signedData, stmtBytes, stmtInt, stmtX5c } from './statement.ts';
@@ -67,20 +68,22 @@ async function verify(input: AttestationFormatInput, allowSoftwareEnforced: bool
   if (teeEnforced.allApplications || softwareEnforced.allApplications) {
     throw fail('ERR_ATTESTATION', 'android-key: the key is usable by all applications (allApplications present)');
   }
-  // §8.4.2: origin GENERATED and purpose SIGN, from teeEnforced (or the union when software keys are allowed).
-  const origin = teeEnforced.origin ?? (allowSoftwareEnforced ? softwareEnforced.origin : undefined);
-  if (origin !== KM_ORIGIN_GENERATED) {
+  // §8.4.2: origin is KM_ORIGIN_GENERATED and purpose is KM_PURPOSE_SIGN, in teeEnforced (or in the
+  // union of both lists when software keys are allowed).
+  const where = allowSoftwareEnforced ? '' : ' in teeEnforced';
+  const origins = [teeEnforced.origin, ...(allowSoftwareEnforced ? [softwareEnforced.origin] : [])].filter(
+    (o) => o !== undefined,
+  );
+  if (origins.length === 0 || origins.some((o) => o !== KM_ORIGIN_GENERATED)) {
     throw fail(
       'ERR_ATTESTATION',
-      `android-key: key origin must be GENERATED (0)${allowSoftwareEnforced ? '' : ' in teeEnforced'}, found ${origin ?? 'none'}`,
+      `android-key: key origin must be GENERATED (0)${where}, found [${origins.join(', ')}]`,
     );
   }
   const purposes = allowSoftwareEnforced ? [...teeEnforced.purpose, ...softwareEnforced.purpose] : teeEnforced.purpose;
-  if (!purposes.includes(KM_PURPOSE_SIGN)) {
-    throw fail(
-      'ERR_ATTESTATION',
-      `android-key: key purpose must include SIGN (2)${allowSoftwareEnforced ? '' : ' in teeEnforced'}`,
-    );
+  // VERIFY (3) next to SIGN is tolerated: it grants nothing for an asymmetric private key.
+  if (!purposes.includes(KM_PURPOSE_SIGN) || purposes.some((p) => p !== KM_PURPOSE_SIGN && p !== KM_PURPOSE_VERIFY)) {
+    throw fail('ERR_ATTESTATION', `android-key: key purpose must be SIGN (2)${where}, found [${purposes.join(', ')}]`);
   }
   return { attestationType: 'basic', trustPath: x5c };
 }
@@ -107,7 +110,8 @@ export function createAndroidKeyVerifier(options: AndroidKeyVerifierOptions = {}
  * Checks: `sig` over `authData || clientDataHash` by the leaf certificate's key under `alg`; the
  * leaf's public key is the credential public key; the key description extension
  * (1.3.6.1.4.1.11129.2.1.17) has `attestationChallenge == clientDataHash`, no `allApplications`
- * in either authorization list, and `origin = GENERATED`, `purpose ∋ SIGN` in `teeEnforced`.
+ * in either authorization list, and `origin = GENERATED` and `purpose = SIGN` in `teeEnforced` (VERIFY is tolerated beside SIGN,
+ * any other purpose is refused).
  * Chain validation (Google's hardware attestation roots) happens afterwards in the trust step.
  *
  * @param input - The statement and the registration data it signs.

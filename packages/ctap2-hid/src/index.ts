@@ -43,7 +43,7 @@ export type {
 export { Ctap2Client, type Ctap2ClientOptions, selectAuthenticator } from './client/ctap2-client.ts';
 export type { AuthenticatorInfo, PublicKeyCredentialParameters } from './client/info.ts';
 export type { PinUvAuthProtocolVersion } from './client/pin-protocol.ts';
-export { PIN_PERMISSION } from './ctap2/constants.ts';
+export { CTAP2_STATUS, type Ctap2StatusName, PIN_PERMISSION } from './ctap2/constants.ts';
 export {
   CtapError,
   type CtapErrorCode,

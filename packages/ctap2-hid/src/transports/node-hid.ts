@@ -34,8 +34,10 @@ export interface NodeHidDevice {
   write(values: number[] | Uint8Array): Promise<number>;
   /** Closes the device. */
   close(): Promise<void>;
-  /** Subscribes to `data` (a report) and `error`. */
-  on(event: 'data' | 'error', listener: (value: never) => void): unknown;
+  /** Subscribes to `data`: one input report. */
+  on(event: 'data', listener: (data: Uint8Array) => void): unknown;
+  /** Subscribes to `error`: the device failed (unplugged). */
+  on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** The part of the node-hid module this transport uses; inject one to test without USB. */

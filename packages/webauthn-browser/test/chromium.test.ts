@@ -33,6 +33,7 @@ interface VirtualAuthenticatorOptions {
   hasUserVerification: boolean;
   isUserVerified?: boolean;
   hasPrf?: boolean;
+  hasLargeBlob?: boolean;
   automaticPresenceSimulation?: boolean;
 }
 
@@ -53,7 +54,8 @@ interface Harness {
   page: Page;
   cdp: CDPSession;
   authenticatorId: string;
-  run<R>(call: (drivers: Drivers) => Promise<R> | R): Promise<R>;
+  /** Runs `call` in the page: it travels as source, so it sees only its arguments (`arg` as JSON). */
+  run<R, A = undefined>(call: (drivers: Drivers, arg: A) => Promise<R> | R, arg?: A): Promise<R>;
   credentials(): Promise<{ credentialId: string; isResidentCredential: boolean; signCount: number }[]>;
 }
 
@@ -66,14 +68,13 @@ async function open(options: VirtualAuthenticatorOptions): Promise<Harness> {
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options });
   await page.goto(server.origin);
   await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
-  const run = async <R>(call: (drivers: Drivers) => Promise<R> | R): Promise<R> => {
+  const run = async <R, A>(call: (drivers: Drivers, arg: A) => Promise<R> | R, arg?: A): Promise<R> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const guard = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('page.evaluate did not settle')), EVALUATE_GUARD_MS);
     });
     try {
-      // The function travels as source: it can only use its argument, not this file's scope.
-      const evaluated = page.evaluate(`(${call.toString()})(window.keyward)`) as Promise<R>;
+      const evaluated = page.evaluate(`(${call.toString()})(window.keyward, ${JSON.stringify(arg)})`) as Promise<R>;
       return await Promise.race([evaluated, guard]);
     } finally {
       clearTimeout(timer);
@@ -186,34 +187,48 @@ describe('in Chromium with a virtual authenticator', { timeout: 60_000 }, () => 
   });
 
   for (const native of [true, false]) {
-    it(`carries PRF inputs and outputs (binary, base64url in JSON) ${native ? 'natively' : 'through its own conversions'}`, async () => {
+    const how = native ? 'natively' : 'through its own conversions';
+
+    it(`carries PRF inputs and outputs (binary, base64url in JSON) ${how}`, async () => {
       const h = await open({ ...CTAP2_UV, hasPrf: true });
       if (!native) expect(await h.run((k) => k.removeNativeJSON())).toBe('undefined');
+      const user = native ? 'prf-native' : 'prf-own';
       const salt = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'; // 32 zero bytes
-      const reg = ok(await h.run((k) => k.register({ user: 'pru', residentKey: 'required', extensions: { prf: {} } })));
+      const reg = ok(
+        await h.run((k, user) => k.register({ user, residentKey: 'required', extensions: { prf: {} } }), user),
+      );
       expect(reg.response.clientExtensionResults).toMatchObject({ prf: { enabled: true } });
-      const first = ok(
-        await h.run((k) =>
-          k.login({
-            user: 'pru',
-            extensions: { prf: { eval: { first: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } } },
-          }),
-        ),
-      );
-      const again = ok(
-        await h.run((k) =>
-          k.login({
-            user: 'pru',
-            extensions: { prf: { eval: { first: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } } },
-          }),
-        ),
-      );
-      const output = (first.response.clientExtensionResults as { prf: { results: { first: string } } }).prf.results
-        .first;
-      expect(output).toMatch(/^[\w-]{43}$/);
-      expect(output).not.toBe(salt);
+      const evaluate = () =>
+        h.run((k, [user, first]) => k.login({ user, extensions: { prf: { eval: { first } } } }), [user, salt]);
+      const first = ok(await evaluate());
+      const again = ok(await evaluate());
+      const results = first.response.clientExtensionResults as { prf: { results: { first: string } } };
+      expect(results.prf.results.first).toMatch(/^[\w-]{43}$/);
+      expect(results.prf.results.first).not.toBe(salt);
       // Same credential, same salt: same PRF output.
       expect(again.response.clientExtensionResults).toEqual(first.response.clientExtensionResults);
+    });
+
+    it(`writes and reads a large blob ${how}`, async () => {
+      const h = await open({ ...CTAP2_UV, hasLargeBlob: true });
+      if (!native) expect(await h.run((k) => k.removeNativeJSON())).toBe('undefined');
+      // A user of its own: a largeBlob write needs exactly one allowCredentials entry.
+      const user = native ? 'blob-native' : 'blob-own';
+      const reg = ok(
+        await h.run(
+          (k, user) =>
+            k.register({ user, residentKey: 'required', extensions: { largeBlob: { support: 'required' } } }),
+          user,
+        ),
+      );
+      expect(reg.response.clientExtensionResults).toMatchObject({ largeBlob: { supported: true } });
+      const blob = 'a2V5d2FyZA'; // "keyward"
+      const write = ok(
+        await h.run((k, [user, write]) => k.login({ user, extensions: { largeBlob: { write } } }), [user, blob]),
+      );
+      expect(write.response.clientExtensionResults).toMatchObject({ largeBlob: { written: true } });
+      const read = ok(await h.run((k, user) => k.login({ user, extensions: { largeBlob: { read: true } } }), user));
+      expect(read.response.clientExtensionResults).toMatchObject({ largeBlob: { blob } });
     });
   }
 

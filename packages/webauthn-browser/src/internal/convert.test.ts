@@ -48,6 +48,22 @@ describe('creationOptionsFromJSON', () => {
     });
   });
 
+  it('decodes largeBlob.write and keeps the other largeBlob members', () => {
+    const options = requestOptionsFromJSON({
+      challenge: 'AQID',
+      extensions: { largeBlob: { write: 'AQID' }, appid: 'x' },
+    });
+    expect(options.extensions).toEqual({ largeBlob: { write: new Uint8Array([1, 2, 3]) }, appid: 'x' });
+    expect(
+      creationOptionsFromJSON({ ...creation, extensions: { largeBlob: { support: 'required' } } }).extensions,
+    ).toEqual({
+      largeBlob: { support: 'required' },
+    });
+    expect(() => requestOptionsFromJSON({ challenge: 'AQID', extensions: { largeBlob: { write: '+' } } })).toThrow(
+      expect.objectContaining({ code: 'ERR_BAD_OPTIONS', message: expect.stringContaining('largeBlob.write') }),
+    );
+  });
+
   it('names the bad field with ERR_BAD_OPTIONS', () => {
     expect(() => creationOptionsFromJSON({ ...creation, challenge: 'a+b' })).toThrow(
       expect.objectContaining({ code: 'ERR_BAD_OPTIONS', message: expect.stringContaining('challenge') }),

@@ -14,26 +14,30 @@ function descriptors(list: PublicKeyCredentialDescriptorJSON[] | undefined, fiel
   return list?.map((d, i) => ({ ...d, id: decode(d.id, `${field}[${i}].id`) }));
 }
 
-/** The prf extension is the one common input carrying bytes (WebAuthn L3 §10.1.4). */
+/**
+ * Decodes the extension inputs that carry bytes: `prf` (WebAuthn L3 §10.1.4) and
+ * `largeBlob.write` (§10.1.5). Others pass through as given.
+ */
 function extensions(inputs: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  const prf = inputs?.['prf'] as
-    | { eval?: Record<string, string>; evalByCredential?: Record<string, object> }
-    | undefined;
-  if (!prf) return inputs;
-  const values = (v: Record<string, string>) => ({
-    first: decode(v['first'], 'prf'),
-    ...(v['second'] && { second: decode(v['second'], 'prf') }),
-  });
-  const byCredential: Record<string, object> = {};
-  for (const [id, v] of Object.entries(prf.evalByCredential ?? {}))
-    byCredential[id] = values(v as Record<string, string>);
-  return {
-    ...inputs,
-    prf: {
+  if (!inputs) return inputs;
+  const out = { ...inputs };
+  const prf = inputs['prf'] as { eval?: Record<string, string>; evalByCredential?: Record<string, object> } | undefined;
+  if (prf) {
+    const values = (v: Record<string, string>) => ({
+      first: decode(v['first'], 'prf'),
+      ...(v['second'] && { second: decode(v['second'], 'prf') }),
+    });
+    const byCredential: Record<string, object> = {};
+    for (const [id, v] of Object.entries(prf.evalByCredential ?? {}))
+      byCredential[id] = values(v as Record<string, string>);
+    out['prf'] = {
       ...(prf.eval && { eval: values(prf.eval) }),
       ...(prf.evalByCredential && { evalByCredential: byCredential }),
-    },
-  };
+    };
+  }
+  const blob = inputs['largeBlob'] as { write?: string } | undefined;
+  if (blob?.write !== undefined) out['largeBlob'] = { ...blob, write: decode(blob.write, 'largeBlob.write') };
+  return out;
 }
 
 /** `PublicKeyCredential.parseCreationOptionsFromJSON` for browsers without it. */

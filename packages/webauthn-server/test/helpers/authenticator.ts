@@ -11,7 +11,14 @@ export const RP_ID = 'example.com';
 export const ORIGIN = 'https://example.com';
 export const sha256 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(data).digest());
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-export const FLAGS = { UP: 0x01, UV: 0x04, BE: 0x08, BS: 0x10, AT: 0x40, ED: 0x80 } as const;
+export const FLAGS: {
+  readonly UP: 1;
+  readonly UV: 4;
+  readonly BE: 8;
+  readonly BS: 16;
+  readonly AT: 64;
+  readonly ED: 128;
+} = { UP: 0x01, UV: 0x04, BE: 0x08, BS: 0x10, AT: 0x40, ED: 0x80 };
 
 export type TestAlg = -7 | -35 | -36 | -8 | -257 | -37 | -65535 | -258 | -38;
 
@@ -143,7 +150,7 @@ export interface RegistrationBuild {
   id?: string;
 }
 
-export const TEST_AAGUID = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
+export const TEST_AAGUID: Uint8Array = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
 
 export function buildRegistration(b: RegistrationBuild = {}): {
   response: RegistrationResponseJSON;

@@ -64,6 +64,5 @@ export async function startAuthentication(
   const credential = await runCeremony(options.signal, false, rpId, (signal) =>
     credentials.get({ publicKey, signal, mediation }),
   );
-  if (!credential) throw new WebAuthnBrowserError('ERR_UNKNOWN', 'the browser returned no credential');
-  return credentialToJSON<AuthenticationResponseJSON>(credential as PublicKeyCredential);
+  return credentialToJSON<AuthenticationResponseJSON>(credential as PublicKeyCredential | null);
 }

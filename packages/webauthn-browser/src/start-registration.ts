@@ -68,6 +68,5 @@ export async function startRegistration(
     // TS 5.9's DOM types lack `mediation` on create (WebAuthn L3 conditional create).
     credentials.create({ publicKey, signal, mediation } as CredentialCreationOptions),
   );
-  if (!credential) throw new WebAuthnBrowserError('ERR_UNKNOWN', 'the browser returned no credential');
-  return credentialToJSON<RegistrationResponseJSON>(credential as PublicKeyCredential);
+  return credentialToJSON<RegistrationResponseJSON>(credential as PublicKeyCredential | null);
 }

@@ -1,3 +1,4 @@
+import { WebAuthnBrowserError } from '../errors.ts';
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,
@@ -91,10 +92,11 @@ interface AnyResponse {
 }
 
 /**
- * `PublicKeyCredential.toJSON()`, or the same built by hand where it is missing or broken (some
+ * `PublicKeyCredential.toJSON()`, or the same built by hand (`ERR_UNKNOWN` for no credential) where it is missing or broken (some
  * password-manager extensions replace `PublicKeyCredential` and leave `toJSON` out).
  */
-export function credentialToJSON<T extends Json>(credential: PublicKeyCredential): T {
+export function credentialToJSON<T extends Json>(credential: PublicKeyCredential | null): T {
+  if (!credential) throw new WebAuthnBrowserError('ERR_UNKNOWN', 'the browser returned no credential');
   try {
     if (typeof credential.toJSON === 'function') return credential.toJSON() as T;
   } catch {

@@ -12,6 +12,9 @@ export interface PublicKeyCredentialStatic {
   signalCurrentUserDetails?(options: object): Promise<void>;
 }
 
+/** The message of `ERR_NOT_SECURE_CONTEXT`, wherever it is detected. */
+export const NOT_SECURE = 'WebAuthn needs a secure context (https or localhost)';
+
 /** `PublicKeyCredential` and `navigator.credentials` when this browser has WebAuthn. */
 export function webAuthn(): [PublicKeyCredentialStatic, CredentialsContainer] | undefined {
   const pkc = (globalThis as { PublicKeyCredential?: PublicKeyCredentialStatic }).PublicKeyCredential;
@@ -25,7 +28,7 @@ export function webAuthn(): [PublicKeyCredentialStatic, CredentialsContainer] | 
  */
 export function requireWebAuthn(): [PublicKeyCredentialStatic, CredentialsContainer] {
   if (globalThis.isSecureContext === false) {
-    throw new WebAuthnBrowserError('ERR_NOT_SECURE_CONTEXT', 'WebAuthn needs a secure context (https or localhost)');
+    throw new WebAuthnBrowserError('ERR_NOT_SECURE_CONTEXT', NOT_SECURE);
   }
   const found = webAuthn();
   if (!found) throw new WebAuthnBrowserError('ERR_UNSUPPORTED', 'this browser has no WebAuthn');

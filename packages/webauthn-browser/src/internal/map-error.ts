@@ -1,4 +1,5 @@
 import { isWebAuthnBrowserError, WebAuthnBrowserError, type WebAuthnBrowserErrorCode } from '../errors.ts';
+import { NOT_SECURE } from './globals.ts';
 
 /**
  * Turns whatever a WebAuthn call threw into a {@link WebAuthnBrowserError} with the likely cause
@@ -15,7 +16,7 @@ export function mapError(error: unknown, create: boolean, rpId?: string): WebAut
   let why = 'unexpected error';
   if (globalThis.isSecureContext === false) {
     code = 'ERR_NOT_SECURE_CONTEXT';
-    why = 'WebAuthn needs a secure context (https or localhost)';
+    why = NOT_SECURE;
   } else if (name === 'NotAllowedError') {
     code = 'ERR_CANCELLED';
     why = 'cancelled or timed out, or no authenticator could satisfy the request';

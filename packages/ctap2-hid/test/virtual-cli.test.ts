@@ -69,7 +69,53 @@ function udpLink(port: number): ReportDevice & { socket: Socket } {
   };
 }
 
+async function listening(first: Promise<string>): Promise<number> {
+  const line = await first;
+  return Number(/:(\d+) /.exec(line)?.[1]);
+}
+
 describe('keyward-authenticator serve', () => {
+  it('asks on the terminal with --presence prompt, and refuses every touch with --presence deny', async () => {
+    const prompt = run(['serve', '--udp', '127.0.0.1:0', '--presence', 'prompt']);
+    const link = udpLink(await listening(prompt.firstLine));
+    const host = new TestHost(link);
+    const cid = await host.init();
+    let asked = '';
+    prompt.child.stderr?.on('data', (d: Buffer) => {
+      asked += d.toString();
+      if (asked.includes('Approve?')) prompt.child.stdin?.write('y\n');
+    });
+    expect((await host.cbor(cid, 0x0b, undefined, [])).status).toBe(0);
+    expect(asked).toContain('Touch requested (selection)');
+    prompt.child.kill('SIGINT');
+    expect((await prompt.exited).code).toBe(0);
+    link.socket.close();
+
+    const deny = run(['serve', '--udp', '127.0.0.1:0', '--presence', 'deny']);
+    const link2 = udpLink(await listening(deny.firstLine));
+    const host2 = new TestHost(link2);
+    const cid2 = await host2.init();
+    expect((await host2.cbor(cid2, 0x0b)).status).toBe(CTAP2_STATUS.CTAP2_ERR_OPERATION_DENIED);
+    deny.child.kill('SIGTERM');
+    expect((await deny.exited).code).toBe(0);
+    link2.socket.close();
+  }, 60_000);
+
+  it('prints the attestation root certificate of a state file as PEM', async () => {
+    const statePath = join(dir, 'root.json');
+    const server = await serve(statePath);
+    server.child.kill('SIGTERM');
+    await server.exited;
+    const printed = run(['root-cert', '--state', statePath]);
+    let out = '';
+    printed.child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    expect((await printed.exited).code).toBe(0);
+    expect(out).toMatch(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n$/);
+    expect((await run(['root-cert', '--state', join(dir, 'missing.json')]).exited).code).toBe(2);
+  }, 60_000);
+
   it('keeps credentials, PIN retries and counters across SIGKILL and restart, and exits 0 on SIGTERM', async () => {
     const statePath = join(dir, 'key.json');
     const first = await serve(statePath);

@@ -42,9 +42,9 @@ it('the survey output shown in the README is what the CLI prints', async () => {
   const { runCli } = await import('../src/cli/run.ts');
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const block = /```text\n\$ keyward-policy (survey [^\n]*)\n([\s\S]*?)```/.exec(readme);
-  expect(block).not.toBeNull();
-  const args = (block?.[1] as string).split(' ').map((arg) => (arg.startsWith('examples/') ? join(root, arg) : arg));
+  if (!block) throw new Error('the README has no survey example');
+  const args = (block[1] as string).split(' ').map((arg) => (arg.startsWith('examples/') ? join(root, arg) : arg));
   let stdout = '';
   runCli(args, { stdout: (text) => (stdout += text), stderr: () => {} });
-  expect(stdout).toBe(block?.[2]);
+  expect(stdout).toBe(block[2]);
 });

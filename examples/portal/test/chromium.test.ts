@@ -24,7 +24,9 @@ const contexts: BrowserContext[] = [];
 async function buildClientBundle(outdir: string): Promise<void> {
   // esbuild comes with tsup (the build tool), so the test bundles exactly what `build` ships.
   const require = createRequire(import.meta.url);
-  const esbuild = createRequire(require.resolve('tsup'))('esbuild') as typeof import('esbuild');
+  const esbuild = createRequire(require.resolve('tsup'))('esbuild') as {
+    build(options: Record<string, unknown>): Promise<unknown>;
+  };
   await esbuild.build({
     entryPoints: {
       webauthn: join(portalDir, 'src/client/webauthn.ts'),
@@ -179,15 +181,15 @@ describe('portal in Chromium', () => {
     const { credentials } = await alice.cdp.send('WebAuthn.getCredentials', { authenticatorId: alice.authenticatorId });
     expect(credentials).toHaveLength(1);
     await page.goto(`${origin}/sign-in/mfa`);
-    const status = await page.evaluate(async () => {
-      const csrf = (document.querySelector('input[name="_csrf"]') as HTMLInputElement | null)?.value ?? '';
+    const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
+    const status = await page.evaluate(async (token: string) => {
       const res = await fetch('/sign-in/mfa/key/options', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
         body: '{}',
       });
       return res.status;
-    });
+    }, csrf);
     expect(status).toBe(400);
   });
 

@@ -13,6 +13,8 @@ import { DEMO_TOTP_SECRET } from '../src/db/seed.ts';
 import { Client, ORIGIN, passwordStep, startPortal, type TestPortal } from './helpers.ts';
 
 const PIN = '1234';
+type CreationJSON = Parameters<typeof createCredential>[1];
+type RequestJSON = Parameters<typeof getCredential>[1];
 let portal: TestPortal;
 const keys: Ctap2Client[] = [];
 afterEach(async () => {
@@ -42,8 +44,8 @@ async function signInWithApp(p: TestPortal, username: string): Promise<Client> {
 /** Register New Token, then the nickname page; returns the new method id. */
 async function registerKey(client: Client, ctap: Ctap2Client, base: string, nickname: string): Promise<string> {
   await client.get(base);
-  const options = await (await client.request('POST', `${base}/options`, { json: {} })).json();
-  expect(options.authenticatorSelection.userVerification).toBe('required');
+  const options = (await (await client.request('POST', `${base}/options`, { json: {} })).json()) as CreationJSON;
+  expect(options.authenticatorSelection?.userVerification).toBe('required');
   const response = await createCredential(ctap, options, { origin: ORIGIN, pin: PIN });
   const done = await client.post(`${base}/register`, { response: JSON.stringify(response) });
   expect(done.location).toMatch(/\/edit\?new=1$/);
@@ -69,7 +71,7 @@ async function keyAssertion(
   const chosen = nickname ? forms.find((f) => f[2] === nickname) : forms[0];
   const methodId = chosen?.[1] ?? 'none';
   const res = await client.request('POST', '/sign-in/mfa/key/options', { json: { methodId } });
-  const options = await res.json();
+  const options = (await res.json()) as RequestJSON;
   const response = await getCredential(ctap, options, { origin: ORIGIN, pin: PIN });
   return { methodId, response: JSON.stringify(response) };
 }
@@ -84,7 +86,7 @@ describe('FIDO2 tokens over CTAPHID (no browser)', () => {
 
     // Nickname validation on the page that follows registration.
     await alice.get('/tokens');
-    const options = await (await alice.request('POST', '/tokens/options', { json: {} })).json();
+    const options = (await (await alice.request('POST', '/tokens/options', { json: {} })).json()) as CreationJSON;
     const created = await createCredential(ctap, options, { origin: ORIGIN, pin: PIN });
     const reg = await alice.post('/tokens/register', { response: JSON.stringify(created) });
     const edit = reg.location as string;
@@ -97,7 +99,7 @@ describe('FIDO2 tokens over CTAPHID (no browser)', () => {
     expect(list.text).toContain('<td>Blue key</td>');
     expect(list.text).toContain('Your security key has been registered.');
     // The same key again is refused by the key itself (excludeCredentials).
-    const again = await (await alice.request('POST', '/tokens/options', { json: {} })).json();
+    const again = (await (await alice.request('POST', '/tokens/options', { json: {} })).json()) as CreationJSON;
     await expect(createCredential(ctap, again, { origin: ORIGIN, pin: PIN })).rejects.toMatchObject({
       code: 'CTAP2_ERR_CREDENTIAL_EXCLUDED',
     });
@@ -184,7 +186,9 @@ describe('FIDO2 tokens over CTAPHID (no browser)', () => {
     expect((await two.post('/sign-in/mfa/key', { methodId, response })).res.status).toBe(400);
 
     await one.get('/sign-in/mfa/key');
-    const options = await (await one.request('POST', '/sign-in/mfa/key/options', { json: { methodId } })).json();
+    const options = (await (
+      await one.request('POST', '/sign-in/mfa/key/options', { json: { methodId } })
+    ).json()) as RequestJSON;
     const phished = await getCredential(ctap, options, { origin: 'http://localhost:3001', pin: PIN });
     const bad = await one.post('/sign-in/mfa/key', { methodId, response: JSON.stringify(phished) });
     expect(bad.res.status).toBe(400);

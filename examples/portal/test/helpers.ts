@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Hono } from 'hono';
 import { createPortal } from '../src/app.ts';
 import { loadConfig, type PortalConfig } from '../src/config.ts';
@@ -30,7 +31,10 @@ export async function startPortal(
     trustProxy: true,
     ...overrides,
   };
-  const db = options.db ?? (await openDatabase({}));
+  // PORTAL_TEST_DB=postgres with DATABASE_URL runs the flow tests on PostgreSQL (a fresh schema each).
+  const onPg = process.env.PORTAL_TEST_DB === 'postgres' && process.env.DATABASE_URL;
+  const schema = onPg ? `portal_flow_${randomBytes(6).toString('hex')}` : undefined;
+  const db = options.db ?? (await openDatabase(onPg ? { url: process.env.DATABASE_URL, schema } : {}));
   await migrate(db);
   if (options.seed !== false) await seedDemo(db, config.scrypt);
   const sent: OutgoingMessage[] = [];
@@ -43,7 +47,14 @@ export async function startPortal(
     },
   };
   const { app, services } = await createPortal({ db, config, sender, now: () => clock.now, log: () => {} });
-  return { app, services, db, sent, clock, close: () => db.close() };
+  let closed = false;
+  const close = async () => {
+    if (closed || options.db) return;
+    closed = true;
+    if (schema) await db.query(`DROP SCHEMA ${schema} CASCADE`);
+    await db.close();
+  };
+  return { app, services, db, sent, clock, close };
 }
 
 /** A browser-like client: keeps cookies, follows nothing, extracts CSRF tokens from pages. */

@@ -181,6 +181,8 @@ describe('two channels', () => {
     host.send(long[0] as Uint8Array);
     host.send(report(b, [0x81, 0, 1, 42]));
     expect(errorCode(await host.nextMessage(b))).toBe(CTAPHID_ERR.CHANNEL_BUSY);
+    host.send(report(b, [0x00, 1, 2, 3])); // a continuation from b is no better
+    expect(errorCode(await host.nextMessage(b))).toBe(CTAPHID_ERR.CHANNEL_BUSY);
     for (const r of long.slice(1)) host.send(r);
     const echoed = await host.nextMessage(a);
     expect(echoed.payload.length).toBe(150);

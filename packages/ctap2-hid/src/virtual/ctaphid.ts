@@ -216,7 +216,12 @@ export class CtaphidDevice {
 
   private continuationPacket(cid: number, seq: number, report: Uint8Array, reply: ReportSink): void {
     const assembly = this.assembly;
-    // Continuations outside a transaction on their channel are ignored (there is nothing to continue).
+    // A continuation from another live channel while one is being received: that channel is busy.
+    if (assembly && assembly.cid !== cid && this.channels.has(cid)) {
+      this.error(reply, cid, CTAPHID_ERR.CHANNEL_BUSY);
+      return;
+    }
+    // Continuations outside any transaction are ignored (there is nothing to continue).
     if (!assembly || assembly.cid !== cid) return;
     if (seq !== assembly.nextSeq) {
       this.abortAssembly();

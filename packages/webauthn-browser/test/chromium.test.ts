@@ -20,6 +20,8 @@ const FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // A name that is not localhost, for an insecure (plain http) context.
+  '--host-resolver-rules=MAP insecure.test 127.0.0.1',
 ];
 
 /** Our own bound on a page call: a ceremony with no authenticator never settles (note, trap 2). */
@@ -59,14 +61,14 @@ interface Harness {
   credentials(): Promise<{ credentialId: string; isResidentCredential: boolean; signCount: number }[]>;
 }
 
-async function open(options: VirtualAuthenticatorOptions): Promise<Harness> {
+async function open(options: VirtualAuthenticatorOptions, host = 'localhost'): Promise<Harness> {
   if (!browser || !server) throw new Error('setup failed');
   const page = await browser.newPage();
   pages.push(page);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options });
-  await page.goto(server.origin);
+  await page.goto(server.origin.replace('localhost', host));
   await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
   const run = async <R, A>(call: (drivers: Drivers, arg: A) => Promise<R> | R, arg?: A): Promise<R> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -366,6 +368,41 @@ describe('in Chromium with a virtual authenticator', { timeout: 60_000 }, () => 
       await h.run((k) => k.getWith({ rpId: 'example.com', challenge: 'AAAAAAAAAAAAAAAAAAAAAA' })),
     );
     expect(getError).toMatchObject({ code: 'ERR_INVALID_RP_ID', causeName: 'SecurityError' });
+  });
+
+  it('refuses an IP-address origin with ERR_INVALID_RP_ID (an IP is never an RP ID)', async () => {
+    const h = await open(CTAP2_UV, '127.0.0.1');
+    const error = failure(
+      await h.run((k) =>
+        k.createWith({
+          rp: { name: 'x' },
+          user: { id: 'AQID', name: 'x', displayName: 'x' },
+          challenge: 'AAAAAAAAAAAAAAAAAAAAAA',
+          pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+        }),
+      ),
+    );
+    expect(error).toMatchObject({ code: 'ERR_INVALID_RP_ID', causeName: 'SecurityError' });
+    expect(error.message).toContain('"127.0.0.1"');
+  });
+
+  it('gives ERR_NOT_SECURE_CONTEXT on a plain-http page that is not localhost', async () => {
+    const h = await open(CTAP2_UV, 'insecure.test');
+    expect(await h.run(() => window.isSecureContext)).toBe(false);
+    expect((await h.run((k) => k.supports())).webAuthn).toBe(false);
+    const error = failure(
+      await h.run((k) =>
+        k.createWith({
+          rp: { name: 'x' },
+          user: { id: 'AQID', name: 'x', displayName: 'x' },
+          challenge: 'AAAAAAAAAAAAAAAAAAAAAA',
+          pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+        }),
+      ),
+    );
+    expect(error).toMatchObject({ code: 'ERR_NOT_SECURE_CONTEXT', isWebAuthnBrowserError: true });
+    const getError = failure(await h.run((k) => k.getWith({ challenge: 'AAAAAAAAAAAAAAAAAAAAAA' })));
+    expect(getError).toMatchObject({ code: 'ERR_NOT_SECURE_CONTEXT' });
   });
 
   it('maps NotSupportedError (no usable credential parameters) to ERR_ALG_UNSUPPORTED', async () => {

@@ -48,17 +48,20 @@ async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
 
 // Count the calls that reach the browser, so `begin` can wait until its ceremony really started.
 const calls = { create: 0, get: 0 };
-const container = navigator.credentials;
-const nativeCreate = container.create.bind(container);
-const nativeGet = container.get.bind(container);
-container.create = (options) => {
-  calls.create++;
-  return nativeCreate(options);
-};
-container.get = (options) => {
-  calls.get++;
-  return nativeGet(options);
-};
+// `navigator.credentials` is missing in insecure contexts.
+const container = navigator.credentials as CredentialsContainer | undefined;
+if (container) {
+  const nativeCreate = container.create.bind(container);
+  const nativeGet = container.get.bind(container);
+  container.create = (options) => {
+    calls.create++;
+    return nativeCreate(options);
+  };
+  container.get = (options) => {
+    calls.get++;
+    return nativeGet(options);
+  };
+}
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 0));

@@ -25,7 +25,7 @@ export const verifyFidoU2f: AttestationFormatVerifier = async (
   const certKey = parseSpki(cert.spki);
   if (certKey.type !== 'ec' || certKey.crv !== 1)
     throw fail('ERR_ATTESTATION', 'fido-u2f: the attestation certificate key must be P-256');
-  const key = parseCoseKey(input.credentialPublicKey);
+  const key = input.credentialKey ?? parseCoseKey(input.credentialPublicKey);
   if (key.kty !== 2 || key.alg !== COSE_ALG.ES256)
     throw fail('ERR_ATTESTATION', 'fido-u2f: the credential key must be an ES256 P-256 key');
   const rpIdHash = input.authData.subarray(0, 32);

@@ -94,7 +94,7 @@ export const verifyPacked: AttestationFormatVerifier = async (
       `packed: self attestation alg ${alg} differs from the credential alg ${input.credentialAlg}`,
     );
   // A new credential key is seen once: do not let it push batch keys out of the cache.
-  ok = await verifyWithCoseKey(parseCoseKey(input.credentialPublicKey), data, sig, false);
+  ok = await verifyWithCoseKey(input.credentialKey ?? parseCoseKey(input.credentialPublicKey), data, sig, false);
   if (!ok)
     throw fail('ERR_ATTESTATION', 'packed: the self-attestation signature does not verify with the credential key');
   return { attestationType: 'self', trustPath: [] };

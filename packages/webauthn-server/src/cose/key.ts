@@ -2,8 +2,7 @@
 import { bytesToBase64url } from '@keyward/internal';
 import { ed448 } from '@noble/curves/ed448.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { isValidEcPoint } from '../crypto/point.ts';
 import { WebAuthnError } from '../errors.ts';
 import { cborDecode } from '../internal/cbor.ts';
 import { encodeOid, encodeTlv, encodeUnsignedInteger } from '../internal/der.ts';
@@ -86,16 +85,6 @@ function bytesField(map: Map<unknown, unknown>, label: number, what: string): Ui
   return v;
 }
 
-function ecPointValid(crv: number, point: Uint8Array): boolean {
-  try {
-    const curve = crv === 1 ? p256 : crv === 2 ? p384 : crv === 3 ? p521 : secp256k1;
-    curve.Point.fromBytes(point).assertValidity();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Builds a {@link CoseKey} from a decoded COSE_Key map (integer labels), checking that the key type
  * and curve match the algorithm and that the point is on its curve.
@@ -125,7 +114,7 @@ export function coseKeyFromMap(map: unknown): CoseKey {
     point[0] = 4;
     point.set(x, 1);
     point.set(y, 1 + size);
-    if (!ecPointValid(crv, point)) throw malformed('COSE key: EC2 point is not on its curve');
+    if (!isValidEcPoint(crv, point, size)) throw malformed('COSE key: EC2 point is not on its curve');
     return { kty: 2, alg, crv: crv as 1 | 2 | 3 | 8, x: x.slice(), y: y.slice() };
   }
   if (kty === COSE_KTY.OKP) {

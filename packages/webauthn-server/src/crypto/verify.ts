@@ -17,6 +17,7 @@ import { bytesKey } from '../internal/bytes.ts';
 import { children, derSignatureToP1363, expectTlv, oidToString, value } from '../internal/der.ts';
 import { malformed } from '../internal/errors.ts';
 import { LruCache } from '../internal/lru.ts';
+import { isValidEcPoint } from './point.ts';
 
 /** Hash names as WebCrypto spells them. */
 export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -110,6 +111,18 @@ const CURVE_OF_OID: Readonly<Record<string, 1 | 2 | 3 | 8>> = {
  * `ERR_UNSUPPORTED_ALG` for another key algorithm or curve.
  */
 export function parseSpki(spki: Uint8Array): PublicKeyMaterial {
+  let material = spkiMemo.get(spki);
+  if (!material) {
+    material = parseSpkiUncached(spki);
+    spkiMemo.set(spki, material);
+  }
+  return material;
+}
+
+/** Parsed SPKIs by array identity (a cached certificate hands out the same `spki` view each time). */
+const spkiMemo = /* @__PURE__ */ new WeakMap<Uint8Array, PublicKeyMaterial>();
+
+function parseSpkiUncached(spki: Uint8Array): PublicKeyMaterial {
   const seq = expectTlv(spki, 0, 0x30, 'SubjectPublicKeyInfo');
   if (seq.end !== spki.length) throw malformed('SubjectPublicKeyInfo: trailing bytes');
   const [algId, bitString, ...extra] = children(spki, seq);
@@ -130,11 +143,7 @@ export function parseSpki(spki: Uint8Array): PublicKeyMaterial {
     const size = EC_FIELD_BYTES[crv] as number;
     if (key.length !== 1 + 2 * size || key[0] !== 4)
       throw malformed('SubjectPublicKeyInfo: EC point is not uncompressed');
-    try {
-      (crv === 1 ? p256 : crv === 2 ? p384 : crv === 3 ? p521 : secp256k1).Point.fromBytes(key).assertValidity();
-    } catch (cause) {
-      throw malformed('SubjectPublicKeyInfo: EC point is not on its curve', cause);
-    }
+    if (!isValidEcPoint(crv, key, size)) throw malformed('SubjectPublicKeyInfo: EC point is not on its curve');
     return { type: 'ec', crv, point: key.slice() };
   }
   if (oid === '1.3.101.112' || oid === '1.3.101.113') {

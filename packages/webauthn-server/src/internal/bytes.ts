@@ -1,11 +1,12 @@
 /** Byte helpers bound to this package's errors. Not public. */
-import { ByteReader, base64urlToBytes, bytesToHex } from '@keyward/internal';
+import { ByteReader, bytesToHex } from '@keyward/internal';
+import { decodeBase64url } from './base64url.ts';
 import { malformed } from './errors.ts';
 
 /** Decodes a base64url field of the response, or throws `ERR_MALFORMED` naming it. */
 export function decodeB64url(value: unknown, what: string): Uint8Array {
   if (typeof value !== 'string') throw malformed(`${what} must be a base64url string, got ${typeof value}`);
-  const bytes = base64urlToBytes(value);
+  const bytes = decodeBase64url(value);
   if (bytes === undefined) throw malformed(`${what} is not valid base64url`);
   return bytes;
 }

@@ -175,8 +175,9 @@ async function verify(options: VerifyRegistrationResponseOptions): Promise<Verif
     throw fail('ERR_TYPE_MISMATCH', `clientDataJSON.type must be "webauthn.create", found "${client.type}"`);
   await checkChallenge(options.expectedChallenge, client.challenge);
   const origin = checkOrigin(client, { origins, allowCrossOrigin, topOrigins });
-  // Step 11: hash of clientDataJSON (noble: synchronous).
-  const clientDataHash = sha256(clientDataJSON);
+  // Step 11: hash of clientDataJSON (noble: synchronous), computed when a format first reads it
+  // (`none` never does).
+  let clientDataHash: Uint8Array | undefined;
   // Step 12: decode the attestation object.
   const ao = cborDecode(attestationObject);
   if (!(ao instanceof Map)) throw malformed('attestationObject must be a CBOR map');
@@ -206,7 +207,7 @@ async function verify(options: VerifyRegistrationResponseOptions): Promise<Verif
       'ERR_UNSUPPORTED_ALG',
       `credential alg ${alg} is not one of the supported algorithms (${algs.join(', ')})`,
     );
-  coseKeyFromMap(keyMap);
+  const credentialKey = coseKeyFromMap(keyMap);
   // Steps 20-21: the attestation statement format.
   const verifier = ATTESTATION_FORMATS.get(fmt);
   if (!verifier) throw fail('ERR_ATTESTATION', `unsupported attestation statement format "${fmt}"`);
@@ -214,11 +215,15 @@ async function verify(options: VerifyRegistrationResponseOptions): Promise<Verif
   const attestation = await verifier({
     attStmt,
     authData: authDataBytes,
-    clientDataHash,
+    get clientDataHash(): Uint8Array {
+      clientDataHash ??= sha256(clientDataJSON);
+      return clientDataHash;
+    },
     aaguid: acd.aaguid,
     credentialId: acd.credentialId,
     credentialPublicKey: acd.publicKeyBytes,
     credentialAlg: alg,
+    credentialKey,
     now,
   });
   // Steps 22-23: trust.

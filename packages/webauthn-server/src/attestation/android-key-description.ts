@@ -1,20 +1,18 @@
 /**
  * The Android Keystore attestation extension (OID 1.3.6.1.4.1.11129.2.1.17), `KeyDescription` in
  * Android's key attestation schema. Only the fields WebAuthn L3 §8.4 checks are decoded; the rest
- * of each `AuthorizationList` is skipped. Not public.
+ * of each `AuthorizationList` is skipped (each entry still has to be well-formed DER). Not public.
  */
 import { malformed } from '../internal/errors.ts';
 import {
-  ASN1_TAG,
-  type Asn1Node,
-  constructedChildren,
-  explicitInner,
-  isContext,
-  octetString,
-  parseDer,
-  sequenceOf,
-  smallInteger,
-} from './android-asn1.ts';
+  DER_CLASS,
+  type DerNode,
+  derChildren,
+  derOctetString,
+  derSmallInteger,
+  isUniversal,
+  readDerRoot,
+} from './android-der.ts';
 
 /** OID of the Android key attestation extension. */
 export const ANDROID_KEY_DESCRIPTION_OID = '1.3.6.1.4.1.11129.2.1.17';
@@ -53,28 +51,38 @@ export interface AndroidKeyDescription {
 const TAG_PURPOSE = 1;
 const TAG_ALL_APPLICATIONS = 600;
 const TAG_ORIGIN = 702;
+const SEQUENCE = 16;
+const SET = 17;
 
-function parseAuthorizationList(node: Asn1Node | undefined, what: string): AndroidAuthorizationList {
-  const entries = sequenceOf(node, what);
+/** The one element inside an EXPLICIT context tag. */
+function explicitInner(bytes: Uint8Array, node: DerNode, what: string): DerNode {
+  const inner = derChildren(bytes, node, what);
+  if (inner.length !== 1) throw malformed(`${what}: explicit tag must hold exactly one value`);
+  return inner[0] as DerNode;
+}
+
+function parseAuthorizationList(bytes: Uint8Array, node: DerNode | undefined, what: string): AndroidAuthorizationList {
+  if (!isUniversal(node, SEQUENCE, true)) throw malformed(`${what}: expected SEQUENCE`);
   let purpose: number[] = [];
   let origin: number | undefined;
   let allApplications = false;
   const seen = new Set<number>();
-  for (const entry of entries) {
-    const tag = entry.idBlock.tagNumber;
-    if (!isContext(entry, tag)) throw malformed(`${what}: entries must be context-tagged`);
-    if (seen.has(tag)) throw malformed(`${what}: tag [${tag}] appears twice`);
-    seen.add(tag);
-    if (tag === TAG_PURPOSE) {
-      const set = sequenceOf(explicitInner(entry, `${what}.purpose`), `${what}.purpose`, ASN1_TAG.SET);
-      purpose = set.map((item, i) => smallInteger(item, `${what}.purpose[${i}]`));
-    } else if (tag === TAG_ORIGIN) {
-      origin = smallInteger(explicitInner(entry, `${what}.origin`), `${what}.origin`);
-    } else if (tag === TAG_ALL_APPLICATIONS) {
+  for (const entry of derChildren(bytes, node, what)) {
+    // Every AuthorizationList field is an EXPLICIT context tag: constructed, one value inside.
+    if (entry.tagClass !== DER_CLASS.CONTEXT || !entry.constructed)
+      throw malformed(`${what}: entries must be explicit context tags`);
+    if (seen.has(entry.tag)) throw malformed(`${what}: tag [${entry.tag}] appears twice`);
+    seen.add(entry.tag);
+    const inner = explicitInner(bytes, entry, `${what}[${entry.tag}]`);
+    if (entry.tag === TAG_PURPOSE) {
+      if (!isUniversal(inner, SET, true)) throw malformed(`${what}.purpose: expected SET OF INTEGER`);
+      purpose = derChildren(bytes, inner, `${what}.purpose`).map((item, i) =>
+        derSmallInteger(bytes, item, `${what}.purpose[${i}]`),
+      );
+    } else if (entry.tag === TAG_ORIGIN) {
+      origin = derSmallInteger(bytes, inner, `${what}.origin`);
+    } else if (entry.tag === TAG_ALL_APPLICATIONS) {
       allApplications = true;
-    } else {
-      // Every AuthorizationList field is EXPLICIT: it must be constructed, whatever it holds.
-      constructedChildren(entry, `${what}[${tag}]`);
     }
   }
   return origin === undefined ? { purpose, allApplications } : { purpose, origin, allApplications };
@@ -86,13 +94,15 @@ function parseAuthorizationList(node: Asn1Node | undefined, what: string): Andro
  * @throws `ERR_MALFORMED` when it does not follow the schema.
  */
 export function parseAndroidKeyDescription(der: Uint8Array): AndroidKeyDescription {
-  const fields = sequenceOf(parseDer(der, 'KeyDescription'), 'KeyDescription');
+  const root = readDerRoot(der, 'KeyDescription');
+  if (!isUniversal(root, SEQUENCE, true)) throw malformed('KeyDescription: expected SEQUENCE');
+  const fields = derChildren(der, root, 'KeyDescription');
   if (fields.length < 8) throw malformed(`KeyDescription: expected 8 fields, found ${fields.length}`);
   return {
-    attestationVersion: smallInteger(fields[0], 'KeyDescription.attestationVersion'),
-    attestationSecurityLevel: smallInteger(fields[1], 'KeyDescription.attestationSecurityLevel'),
-    attestationChallenge: octetString(fields[4], 'KeyDescription.attestationChallenge'),
-    softwareEnforced: parseAuthorizationList(fields[6], 'KeyDescription.softwareEnforced'),
-    teeEnforced: parseAuthorizationList(fields[7], 'KeyDescription.teeEnforced'),
+    attestationVersion: derSmallInteger(der, fields[0], 'KeyDescription.attestationVersion'),
+    attestationSecurityLevel: derSmallInteger(der, fields[1], 'KeyDescription.attestationSecurityLevel'),
+    attestationChallenge: derOctetString(der, fields[4], 'KeyDescription.attestationChallenge'),
+    softwareEnforced: parseAuthorizationList(der, fields[6], 'KeyDescription.softwareEnforced'),
+    teeEnforced: parseAuthorizationList(der, fields[7], 'KeyDescription.teeEnforced'),
   };
 }

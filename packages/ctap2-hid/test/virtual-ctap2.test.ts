@@ -205,9 +205,19 @@ describe('authenticatorMakeCredential', () => {
     expect((await host.cbor(cid, 0x01, mcParams({ rpId: 'other.example', exclude: [id] }))).status).toBe(0);
   });
 
-  it('answers OPERATION_DENIED when the touch is refused', async () => {
+  it('answers OPERATION_DENIED when the touch is refused or never comes (§6.1.2 step 14)', async () => {
     const { host, cid } = await setup({ presence: denyPresence() });
     expect((await host.cbor(cid, 0x01, mcParams({}))).status).toBe(S.CTAP2_ERR_OPERATION_DENIED);
+    const idle = await setup({ presence: delayPresence(0, 'never'), presenceTimeoutMs: 20 });
+    expect((await idle.host.cbor(idle.cid, 0x01, mcParams({}), [])).status).toBe(S.CTAP2_ERR_OPERATION_DENIED);
+    expect((await idle.host.cbor(idle.cid, 0x02, gaParams({}), [])).status).toBe(S.CTAP2_ERR_NO_CREDENTIALS);
+  });
+
+  it('ignores a pinUvAuthParam while no PIN protects the authenticator (no UV flag)', async () => {
+    const { host, cid } = await setup();
+    const made = await host.cbor(cid, 0x01, mcParams({ pinUvAuthParam: new Uint8Array(32), protocol: 2 }));
+    expect(made.status).toBe(0);
+    expect(parseAuthData(made.body.get(2) as Uint8Array).flags & 0x04).toBe(0);
   });
 
   it('answers KEY_STORE_FULL when discoverable slots are used up, but replaces the same user', async () => {

@@ -44,7 +44,7 @@ export async function pinUvAuthProbe(
 ): Promise<Uint8Array | undefined> {
   const param = bytesParam(request, key, false, 'pinUvAuthParam');
   if (param === undefined || param.length > 0) return param;
-  await core.userPresence('pinUvAuthProbe', rpId, context);
+  await core.userPresence('pinUvAuthProbe', rpId, context, CTAP2_STATUS.CTAP2_ERR_OPERATION_DENIED);
   return fail(core.pinSet ? CTAP2_STATUS.CTAP2_ERR_PIN_INVALID : CTAP2_STATUS.CTAP2_ERR_PIN_NOT_SET);
 }
 

@@ -167,9 +167,16 @@ export class Core {
 
   /**
    * Waits for the user's touch, sending KEEPALIVE STATUS_UPNEEDED meanwhile.
-   * Denied → OPERATION_DENIED; no answer in time → USER_ACTION_TIMEOUT; cancelled → KEEPALIVE_CANCEL.
+   * Denied → OPERATION_DENIED; no answer in time → `timeoutStatus` (makeCredential and
+   * getAssertion say OPERATION_DENIED, §6.1.2 step 14 / §6.2.2 step 9; reset and selection
+   * USER_ACTION_TIMEOUT, §6.6 / §6.9); cancelled → KEEPALIVE_CANCEL.
    */
-  async userPresence(kind: UserPresenceKind, rpId: string | undefined, context: CommandContext): Promise<void> {
+  async userPresence(
+    kind: UserPresenceKind,
+    rpId: string | undefined,
+    context: CommandContext,
+    timeoutStatus: number = CTAP2_STATUS.CTAP2_ERR_USER_ACTION_TIMEOUT,
+  ): Promise<void> {
     if (context.signal.aborted) fail(CTAP2_STATUS.CTAP2_ERR_KEEPALIVE_CANCEL);
     const controller = new AbortController();
     context.setKeepalive(CTAPHID_KEEPALIVE_STATUS.UPNEEDED);
@@ -190,7 +197,7 @@ export class Core {
           );
       });
       if (outcome === 'cancel') fail(CTAP2_STATUS.CTAP2_ERR_KEEPALIVE_CANCEL);
-      if (outcome === 'timeout') fail(CTAP2_STATUS.CTAP2_ERR_USER_ACTION_TIMEOUT);
+      if (outcome === 'timeout') fail(timeoutStatus);
       if (outcome === 'no') fail(CTAP2_STATUS.CTAP2_ERR_OPERATION_DENIED);
     } finally {
       clearTimeout(timer);

@@ -118,8 +118,9 @@ export async function getAssertion(core: Core, request: CborMap, context: Comman
     fail(CTAP2_STATUS.CTAP2_ERR_INVALID_OPTION, 'no built-in user verification');
   const up = options.get('up') !== false;
 
+  // §6.2.2 step 6: a pinUvAuthParam is checked only once a PIN protects the authenticator.
   let uv = false;
-  if (pinUvAuthParam !== undefined) {
+  if (pinUvAuthParam !== undefined && core.pinSet) {
     core.checkToken(protocolVersion, pinUvAuthParam, clientDataHash, PIN_PERMISSION.ga, rpId, true);
     if (!core.token.userVerified) fail(CTAP2_STATUS.CTAP2_ERR_PIN_AUTH_INVALID, 'token used up');
     uv = true;
@@ -158,7 +159,7 @@ export async function getAssertion(core: Core, request: CborMap, context: Comman
   }
   if (credentials.length === 0) fail(CTAP2_STATUS.CTAP2_ERR_NO_CREDENTIALS);
 
-  if (up) await core.userPresence('getAssertion', rpId, context);
+  if (up) await core.userPresence('getAssertion', rpId, context, CTAP2_STATUS.CTAP2_ERR_OPERATION_DENIED);
   if (uv) core.consumeToken();
 
   const run: AssertionRun = { hash, clientDataHash, up, uv, hmacSecret, discoverable };

@@ -78,15 +78,16 @@ export async function makeCredential(core: Core, request: CborMap, context: Comm
   if (request.has(P.enterpriseAttestation))
     fail(CTAP2_STATUS.CTAP1_ERR_INVALID_PARAMETER, 'enterprise attestation unsupported');
 
-  // User verification (§6.1.2 steps 6, 7, 11).
+  // User verification (§6.1.2 steps 6, 7, 11): a pinUvAuthParam is checked only once a PIN
+  // protects the authenticator (without one there is no token it could have been made with).
   let uv = false;
-  if (pinUvAuthParam !== undefined) {
+  if (pinUvAuthParam !== undefined && core.pinSet) {
     core.checkToken(protocolVersion, pinUvAuthParam, clientDataHash, PIN_PERMISSION.mc, rpId, true);
     if (!core.token.userVerified) fail(CTAP2_STATUS.CTAP2_ERR_PIN_AUTH_INVALID, 'token used up');
     uv = true;
   } else if (core.state.alwaysUv) {
     fail(CTAP2_STATUS.CTAP2_ERR_PUAT_REQUIRED, 'alwaysUv');
-  } else if (core.pinSet && rk) {
+  } else if (core.pinSet && rk && pinUvAuthParam === undefined) {
     // makeCredUvNotRqd covers non-discoverable credentials only.
     fail(CTAP2_STATUS.CTAP2_ERR_PUAT_REQUIRED, 'PIN set, discoverable credential');
   }
@@ -131,7 +132,7 @@ export async function makeCredential(core: Core, request: CborMap, context: Comm
   }
 
   // User presence (§6.1.2 step 14), then the token is spent.
-  await core.userPresence('makeCredential', rpId, context);
+  await core.userPresence('makeCredential', rpId, context, CTAP2_STATUS.CTAP2_ERR_OPERATION_DENIED);
   if (uv) core.consumeToken();
 
   const privateKey = generatePrivateKey(alg, core.settings.random);

@@ -75,6 +75,19 @@ describe('PING, WINK, LOCK and unknown commands', () => {
     expect([...answer.payload]).toEqual([...payload]);
   });
 
+  it('carries the largest message CTAPHID framing allows (7609 bytes: init + 128 continuations), not one byte more', async () => {
+    const host = setup({ maxMsgSize: 7609 });
+    const cid = await host.init();
+    const payload = Uint8Array.from({ length: 7609 }, (_, i) => (i * 7) & 0xff);
+    const parts = frames(cid, CTAPHID_CMD.PING, payload);
+    expect(parts.length).toBe(129);
+    expect(parts.at(-1)?.[4]).toBe(127);
+    const answer = await host.transact(cid, CTAPHID_CMD.PING, payload);
+    expect([...answer.payload]).toEqual([...payload]);
+    host.send(report(cid, [0x81, 0x1d, 0xba])); // 7610
+    expect(errorCode(await host.nextMessage(cid))).toBe(CTAPHID_ERR.INVALID_LEN);
+  });
+
   it('refuses a message longer than maxMsgSize with INVALID_LEN', async () => {
     const host = setup({ maxMsgSize: 1024 });
     const cid = await host.init();

@@ -70,6 +70,25 @@ describe('accepted assertions', () => {
     expect(r.authenticatorExtensions?.get('hmac-secret')).toBe(true);
   });
 
+  it('reports a BE change against the stored flag, never rejects it', async () => {
+    const credential = { id: bytesToBase64url(es256.id), publicKey: es256.cose, signCount: 0 };
+    const { response, challenge } = buildAuthentication({ credential: es256, flags: FLAGS.UP | FLAGS.BE });
+    const base = { response, expectedChallenge: challenge, expectedOrigin: ORIGIN, expectedRPID: RP_ID };
+    await expect(
+      verifyAuthenticationResponse({ ...base, credential: { ...credential, backupEligible: false } }),
+    ).resolves.toMatchObject({
+      backupEligibilityChanged: true,
+    });
+    await expect(
+      verifyAuthenticationResponse({ ...base, credential: { ...credential, backupEligible: true } }),
+    ).resolves.toMatchObject({
+      backupEligibilityChanged: false,
+    });
+    await expect(verifyAuthenticationResponse({ ...base, credential })).resolves.toMatchObject({
+      backupEligibilityChanged: false,
+    });
+  });
+
   it('signCount 0 stored and 0 returned is not a replay', async () => {
     await expect(verify({ signCount: 0 }, {}, { signCount: 0 })).resolves.toMatchObject({ newSignCount: 0 });
   });

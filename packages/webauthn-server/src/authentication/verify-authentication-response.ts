@@ -31,6 +31,8 @@ export interface StoredCredential {
   readonly publicKey: Uint8Array;
   /** The signature counter stored after the last ceremony. */
   readonly signCount: number;
+  /** The BE flag seen at registration, when stored: a change is reported, never rejected. */
+  readonly backupEligible?: boolean;
 }
 
 /** Options of {@link verifyAuthenticationResponse}. */
@@ -99,6 +101,11 @@ export interface VerifiedAuthentication {
   readonly userHandle?: string;
   /** `true` when the counter did not increase and `signCountPolicy` is `'report'`. */
   readonly cloneWarning: boolean;
+  /**
+   * `true` when `credential.backupEligible` was given and the BE flag now differs. Some
+   * platforms change it after an update or a sync; it is reported, not rejected.
+   */
+  readonly backupEligibilityChanged: boolean;
   /** Authenticator extension outputs (decoded CBOR map), when the ED flag was set. */
   readonly authenticatorExtensions?: ReadonlyMap<unknown, unknown>;
 }
@@ -257,6 +264,7 @@ async function verify(options: VerifyAuthenticationResponseOptions): Promise<Ver
     origin,
     ...(userHandle !== undefined ? { userHandle } : {}),
     cloneWarning,
+    backupEligibilityChanged: typeof stored.backupEligible === 'boolean' && stored.backupEligible !== authData.be,
     ...(authData.extensions ? { authenticatorExtensions: authData.extensions } : {}),
   };
 }

@@ -4,6 +4,8 @@
  * `android-safetynet.ts`, `apple.ts`) exports one {@link AttestationFormatVerifier}.
  */
 
+import type { CoseKey } from '../cose/key.ts';
+
 /** WebAuthn L3 §6.5.3 attestation types, as the CONTRACT spells them. */
 export type AttestationType = 'none' | 'self' | 'basic' | 'attca' | 'anonca';
 
@@ -25,6 +27,12 @@ export interface AttestationFormatInput {
   readonly credentialAlg: number;
   /** The instant every time check uses (certificate validity, SafetyNet timestamps). */
   readonly now: Date;
+  /**
+   * The credential public key already parsed and validated by the pipeline (same key as
+   * `credentialPublicKey`), so formats need not parse it again. Optional for callers that build
+   * inputs by hand.
+   */
+  readonly credentialKey?: CoseKey;
 }
 
 /** What a format verifier returns once the statement's own checks pass. */

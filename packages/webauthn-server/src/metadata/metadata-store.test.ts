@@ -315,6 +315,47 @@ describe('MetadataStore.fromEntries', () => {
   });
 });
 
+describe('MetadataStore: arbitrary entries', () => {
+  it('fromEntries gives a store or ERR_METADATA, and lookups on it never throw anything else', () => {
+    fc.assert(
+      fc.property(fc.array(fc.anything(), { maxLength: 5 }), fc.string(), (entries, id) => {
+        let store: MetadataStore;
+        try {
+          store = MetadataStore.fromEntries(entries as MetadataEntry[]);
+        } catch (error) {
+          return isWebAuthnError(error) && error.code === 'ERR_METADATA';
+        }
+        for (const lookup of [
+          () => store.statusOf(id),
+          () => store.isRevoked(id),
+          () => store.getEntryByCertificateKeyIdentifier(id),
+        ]) {
+          lookup();
+        }
+        try {
+          store.trustAnchorsFor(id);
+        } catch (error) {
+          if (!(isWebAuthnError(error) && error.code === 'ERR_METADATA')) return false;
+        }
+        return true;
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it('a signed BLOB with arbitrary entries loads, keeping only usable ones', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.jsonValue(), { maxLength: 4 }), async (junk) => {
+        const store = await load(await blobOf({ payload: { entries: [...junk, entries[0]] } }));
+        return (
+          store.entries.length + store.skippedEntries === junk.length + 1 &&
+          store.getEntryByAaguid(YUBIKEY) !== undefined
+        );
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
 describe('the default root and fetchMetadataBlob', () => {
   it('embeds GlobalSign Root CA - R3 (the FIDO MDS root)', () => {
     const [der] = certificatesFromPemOrDer(FIDO_MDS_ROOT_CERTIFICATE);

@@ -220,6 +220,35 @@ describe('PIN-protected requests', () => {
     expect((await host.cbor(cid, 0x01, mcParams({}))).status).toBe(0);
   });
 
+  it('keeps the token for a silent (up=false) assertion and spends it on the next one with a touch', async () => {
+    const { host, cid } = await setup();
+    const pin = new PinClient(host, cid);
+    await pin.setPin('1234');
+    const id = parseAuthData((await host.cbor(cid, 0x01, mcParams({}))).body.get(2) as Uint8Array)
+      .credentialId as Uint8Array;
+    const { token, platform } = await pin.token('1234', PIN_PERMISSION.ga, 'example.com');
+    const cdh = new Uint8Array(32).fill(6);
+    const param = platform.authenticate(token as Uint8Array, cdh);
+    const silent = await host.cbor(
+      cid,
+      0x02,
+      gaParams({ allow: [id], up: false, clientDataHash: cdh, pinUvAuthParam: param, protocol: 2 }),
+    );
+    expect(parseAuthData(silent.body.get(2) as Uint8Array).flags & 0x05).toBe(0x04);
+    const touched = await host.cbor(
+      cid,
+      0x02,
+      gaParams({ allow: [id], clientDataHash: cdh, pinUvAuthParam: param, protocol: 2 }),
+    );
+    expect(parseAuthData(touched.body.get(2) as Uint8Array).flags & 0x05).toBe(0x05);
+    const spent = await host.cbor(
+      cid,
+      0x02,
+      gaParams({ allow: [id], clientDataHash: cdh, pinUvAuthParam: param, protocol: 2 }),
+    );
+    expect(spent.status).toBe(S.CTAP2_ERR_PIN_AUTH_INVALID);
+  });
+
   it('answers a zero-length pinUvAuthParam after a touch with PIN_NOT_SET or PIN_INVALID', async () => {
     const kinds: string[] = [];
     const { host, cid } = await setup({

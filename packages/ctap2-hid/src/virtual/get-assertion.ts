@@ -159,8 +159,11 @@ export async function getAssertion(core: Core, request: CborMap, context: Comman
   }
   if (credentials.length === 0) fail(CTAP2_STATUS.CTAP2_ERR_NO_CREDENTIALS);
 
-  if (up) await core.userPresence('getAssertion', rpId, context, CTAP2_STATUS.CTAP2_ERR_OPERATION_DENIED);
-  if (uv) core.consumeToken();
+  // §6.2.2 step 9: the touch, then the token is spent (only when up is requested).
+  if (up) {
+    await core.userPresence('getAssertion', rpId, context, CTAP2_STATUS.CTAP2_ERR_OPERATION_DENIED);
+    if (uv) core.consumeToken();
+  }
 
   const run: AssertionRun = { hash, clientDataHash, up, uv, hmacSecret, discoverable };
   const [first, ...rest] = credentials as [FoundCredential, ...FoundCredential[]];

@@ -113,7 +113,8 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`keyward-authenticator: ${error.message} [${error.code}]\n`);
       return error.code === 'ERR_SOCKET' ? 1 : 2;
     }
-    process.stderr.write(`keyward-authenticator: ${(error as Error)?.stack ?? String(error)}\n`);
+    // Operating-system errors (a state directory that does not exist, no permission): the message says it.
+    process.stderr.write(`keyward-authenticator: ${(error as Error)?.message ?? String(error)}\n`);
     return 1;
   }
 }

@@ -62,7 +62,7 @@ export class Client {
   readonly cookies = new Map<string, string>();
   csrf = '';
   ip = '127.0.0.1';
-  readonly app: Hono<AppEnv>;
+  app: Hono<AppEnv>;
   constructor(app: Hono<AppEnv>) {
     this.app = app;
   }

@@ -4,7 +4,7 @@
  * encodings. Shared by `android-key` and `apple`. Not public.
  */
 import { equalBytes } from '@keyward/internal';
-import { parseCoseKey } from '../cose/key.ts';
+import { type CoseKey, parseCoseKey } from '../cose/key.ts';
 import { materialOfCoseKey, type PublicKeyMaterial, parseSpki } from '../crypto/verify.ts';
 import { fail } from '../internal/errors.ts';
 
@@ -20,17 +20,19 @@ function sameMaterial(a: PublicKeyMaterial, b: PublicKeyMaterial): boolean {
  *
  * @param spki - The leaf certificate's SubjectPublicKeyInfo DER.
  * @param credentialPublicKey - The COSE_Key bytes from authData.
+ * @param credentialKey - The same key already parsed by the pipeline, when it is.
  * @throws `ERR_ATTESTATION` when they differ; `ERR_MALFORMED` / `ERR_UNSUPPORTED_ALG` when either
  * key does not parse.
  */
 export function checkCertificateHoldsCredentialKey(
   spki: Uint8Array,
   credentialPublicKey: Uint8Array,
+  credentialKey: CoseKey | undefined,
   format: string,
 ): void {
   const certKey = parseSpki(spki);
-  const credentialKey = materialOfCoseKey(parseCoseKey(credentialPublicKey));
-  if (!sameMaterial(certKey, credentialKey)) {
+  const material = materialOfCoseKey(credentialKey ?? parseCoseKey(credentialPublicKey));
+  if (!sameMaterial(certKey, material)) {
     throw fail('ERR_ATTESTATION', `${format}: the leaf certificate's public key is not the credential public key`);
   }
 }

@@ -53,7 +53,7 @@ async function verify(input: AttestationFormatInput, allowSoftwareEnforced: bool
   }
   if (!valid) throw fail('ERR_ATTESTATION', 'android-key: sig is not a valid signature by the attestation certificate');
   // §8.4.2: the leaf's public key is the credential public key.
-  checkCertificateHoldsCredentialKey(leaf.spki, input.credentialPublicKey, 'android-key');
+  checkCertificateHoldsCredentialKey(leaf.spki, input.credentialPublicKey, input.credentialKey, 'android-key');
 
   const extension = leaf.extensions.get(ANDROID_KEY_DESCRIPTION_OID);
   if (extension === undefined)

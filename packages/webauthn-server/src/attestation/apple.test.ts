@@ -3,6 +3,7 @@ import { base64urlToBytes, cborItemEnd, concatBytes, decodeCbor, encodeCbor } fr
 import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseCoseKey } from '../cose/key.ts';
 import { isWebAuthnError } from '../errors.ts';
 import { encodeTlv } from '../internal/der.ts';
 import { generateTestKey, issueTestCertificate, type TestKey } from '../metadata/testing-pki.ts';
@@ -124,6 +125,14 @@ describe('verifyApple: each check rejects', () => {
     ]) {
       await expect(verifyApple(await built(ext))).rejects.toMatchObject({ code: 'ERR_MALFORMED' });
     }
+  });
+  it('uses the pipeline-parsed credentialKey when given', async () => {
+    const input = await built(nonceExtension(goodNonce));
+    await expect(
+      verifyApple({ ...input, credentialKey: parseCoseKey(input.credentialPublicKey) }),
+    ).resolves.toMatchObject({ attestationType: 'anonca' });
+    const other = parseCoseKey(cose(await generateTestKey()));
+    await expect(verifyApple({ ...input, credentialKey: other })).rejects.toMatchObject({ code: 'ERR_ATTESTATION' });
   });
   it('certificate key that is not the credential key', async () => {
     await expect(verifyApple(await built(nonceExtension(goodNonce), await generateTestKey()))).rejects.toMatchObject({

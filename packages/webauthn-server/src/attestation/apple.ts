@@ -91,6 +91,6 @@ export const verifyApple: AttestationFormatVerifier = async (
     throw fail('ERR_ATTESTATION', 'apple: the certificate nonce is not SHA-256(authData || clientDataHash)');
   }
   // §8.8.2: the credential public key equals the Subject Public Key of credCert.
-  checkCertificateHoldsCredentialKey(credCert.spki, input.credentialPublicKey, 'apple');
+  checkCertificateHoldsCredentialKey(credCert.spki, input.credentialPublicKey, input.credentialKey, 'apple');
   return { attestationType: 'anonca', trustPath: x5c };
 };

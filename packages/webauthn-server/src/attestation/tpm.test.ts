@@ -3,6 +3,7 @@ import { base64urlToBytes, cborItemEnd, decodeCbor, encodeCbor } from '@keyward/
 import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseCoseKey } from '../cose/key.ts';
 import { isWebAuthnError } from '../errors.ts';
 import { verifyTpm } from './tpm.ts';
 import { parseCertInfo, parsePubArea } from './tpm-structures.ts';
@@ -172,6 +173,14 @@ describe('verifyTpm: each check rejects', () => {
       code: 'ERR_ATTESTATION',
     });
     await expect(verifyTpm({ ...ecc, credentialPublicKey: good.credentialPublicKey })).rejects.toMatchObject({
+      code: 'ERR_ATTESTATION',
+    });
+  });
+  it('uses the pipeline-parsed credentialKey when given', async () => {
+    await expect(verifyTpm({ ...good, credentialKey: parseCoseKey(good.credentialPublicKey) })).resolves.toMatchObject({
+      attestationType: 'attca',
+    });
+    await expect(verifyTpm({ ...good, credentialKey: parseCoseKey(ecc.credentialPublicKey) })).rejects.toMatchObject({
       code: 'ERR_ATTESTATION',
     });
   });

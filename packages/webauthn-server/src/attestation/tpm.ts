@@ -119,7 +119,7 @@ export const verifyTpm: AttestationFormatVerifier = async (
 
   // §8.3.2: pubArea must describe credentialPublicKey.
   const pubArea = parsePubArea(pubAreaBytes);
-  checkPubAreaMatchesKey(pubArea, parseCoseKey(input.credentialPublicKey));
+  checkPubAreaMatchesKey(pubArea, input.credentialKey ?? parseCoseKey(input.credentialPublicKey));
 
   // §8.3.2: certInfo checks.
   const certInfo = parseCertInfo(certInfoBytes);

@@ -1,9 +1,10 @@
 import { createPolicy, type MfaPolicy } from '@keyward/mfa-policy';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { PortalConfig } from './config.ts';
 import type { AppEnv, Services } from './context.ts';
 import type { Database } from './db/database.ts';
-import { redirect, securityHeaders, send, sessionAndCsrf } from './http.ts';
+import { securityHeaders, send, sessionAndCsrf } from './http.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { appPasswordRoutes } from './routes/app-passwords.ts';
 import { methodRoutes } from './routes/methods.ts';
@@ -56,6 +57,7 @@ export async function createPortal(options: PortalOptions): Promise<{ app: Hono<
   };
   const app = new Hono<AppEnv>();
   app.use('*', securityHeaders);
+  app.use('*', bodyLimit({ maxSize: 128 * 1024, onError: (c) => c.text('Request too large', 413) }));
   app.use('*', sessionAndCsrf(services));
   signInRoutes(app);
   pageRoutes(app);
@@ -85,6 +87,5 @@ export async function createPortal(options: PortalOptions): Promise<{ app: Hono<
       { status: 500 },
     );
   });
-  void redirect;
   return { app, services };
 }

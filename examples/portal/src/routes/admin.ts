@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
 import { requireAdmin, send } from '../http.ts';
+import { decideSignIn, refusalText } from '../policy.ts';
 import { kindName, methodDescription } from '../store/accounts.ts';
 import { auditFor } from '../store/audit.ts';
 import { formatDate, html, summaryList } from '../views/components.ts';
@@ -44,11 +45,21 @@ export function adminRoutes(app: Hono<AppEnv>): void {
     const s = c.get('services');
     const a = m.subject.account;
     const log = await auditFor(s.db, a.id, 50);
+    // What the policy would ask of this user at their next sign-in, after the password.
+    const next = decideSignIn(s, m.subject, { factors: [{ kind: 'password' }], context: { client: 'browser' } });
     const body = html`<span class="caption">User Management</span><h1>${a.display_name}</h1>
 ${summaryList([
   ['Username', a.username],
   ['Role', a.roles.includes('localAdmin') ? 'Local Administrator' : 'User'],
   ['Account created', formatDate(a.created_at)],
+  [
+    'Next sign-in',
+    next.allowed
+      ? 'Password only (the policy allows it)'
+      : next.next?.some((n) => n.kind === 'contactAdministrator' || n.kind === 'enrol')
+        ? refusalText(next)
+        : 'Password, then one of the methods below',
+  ],
 ])}
 <h2>Sign-in methods</h2>
 ${

@@ -242,21 +242,27 @@ function nodeVerifier(
     return null;
   }
   const hash = NODE_HASH[scheme.hash];
-  const safe = (fn: () => boolean): boolean => {
+  let call: (data: Uint8Array, sig: Uint8Array) => boolean;
+  if (material.type === 'ec') call = (data, sig) => node.verify(hash, data, { key, dsaEncoding: 'der' }, sig);
+  else if (material.type === 'okp') call = (data, sig) => node.verify(null, data, key, sig);
+  else if (scheme.type === 'pss') {
+    const opts = { key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: HASH_LENGTH[scheme.hash] };
+    call = (data, sig) => node.verify(hash, data, opts, sig);
+  } else call = (data, sig) => node.verify(hash, data, key, sig);
+  // OpenSSL answers false for a bad signature; it throws only for input it cannot handle (an
+  // unparsable DER signature, or a runtime whose node:crypto emulation lacks this scheme). Those
+  // go to the portable path, which decides for itself.
+  let fallback: Promise<BoundVerifier> | undefined;
+  return (data, sig) => {
     try {
-      return fn();
+      return call(data, sig);
     } catch {
-      return false;
+      fallback ??= webCryptoVerifier(material, scheme).then(
+        (bound) => bound ?? ((d: Uint8Array, s: Uint8Array) => nobleVerify(material, scheme, d, s)),
+      );
+      return fallback.then((bound) => bound(data, sig));
     }
   };
-  if (material.type === 'ec')
-    return (data, sig) => safe(() => node.verify(hash, data, { key, dsaEncoding: 'der' }, sig));
-  if (material.type === 'okp') return (data, sig) => safe(() => node.verify(null, data, key, sig));
-  if (scheme.type === 'pss') {
-    const opts = { key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: HASH_LENGTH[scheme.hash] };
-    return (data, sig) => safe(() => node.verify(hash, data, opts, sig));
-  }
-  return (data, sig) => safe(() => node.verify(hash, data, key, sig));
 }
 
 async function webCryptoVerifier(material: PublicKeyMaterial, scheme: SignatureScheme): Promise<BoundVerifier | null> {

@@ -82,12 +82,12 @@ describe('in Chromium', () => {
     );
     await page.goto('http://localhost/');
     await page.addScriptTag({ content: bundle, type: 'module' });
-    await page.waitForFunction(() => 'keyward' in window);
+    await page.waitForFunction(() => 'keyward' in globalThis);
     for (const id of CASES) {
       const c = JSON.parse(readFileSync(join(DIR, `${id}.json`), 'utf8'));
       const result = (await page.evaluate(async (c) => {
         // biome-ignore lint/suspicious/noExplicitAny: page globals set by the bundle
-        const w = window as any;
+        const w = globalThis as any;
         try {
           if (c.kind === 'registration') {
             const r = await w.keyward.verifyRegistrationResponse({

@@ -353,6 +353,36 @@ describe('trust policy', () => {
       attestationTrusted: false,
     });
   });
+  it('a verdict that depends on the validity of the anchor itself is not cached across instants', async () => {
+    const shortRoot = certificate({
+      subject: ROOT_NAME,
+      subjectKey: root,
+      issuerKey: root,
+      ca: true,
+      notAfter: new Date('2025-01-01T00:00:00Z'),
+      serial: 21,
+    });
+    const attestation = (iso: string) => ({ trustAnchors: [shortRoot], now: new Date(iso) });
+    await expect(verify(x5c(), { attestation: attestation('2030-01-01T00:00:00Z') })).rejects.toMatchObject({
+      code: 'ERR_ATTESTATION_UNTRUSTED',
+    });
+    await expect(verify(x5c(), { attestation: attestation('2024-01-01T00:00:00Z') })).resolves.toMatchObject({
+      attestationTrusted: true,
+    });
+    await expect(verify(x5c(), { attestation: attestation('2030-01-01T00:00:00Z') })).rejects.toMatchObject({
+      code: 'ERR_ATTESTATION_UNTRUSTED',
+    });
+  });
+
+  it('an anchors array changed after use is read again', async () => {
+    const trustAnchors: Uint8Array[] = [otherRootCert];
+    await expect(verify(x5c(), { attestation: { trustAnchors } })).rejects.toMatchObject({
+      code: 'ERR_ATTESTATION_UNTRUSTED',
+    });
+    trustAnchors.push(rootCert);
+    await expect(verify(x5c(), { attestation: { trustAnchors } })).resolves.toMatchObject({ attestationTrusted: true });
+  });
+
   it('self and none stay accepted with anchors, unless allowSelf / allowNone is false', async () => {
     const attestation = { trustAnchors: [rootCert] };
     await expect(verify({ fmt: 'packed-self' }, { attestation })).resolves.toMatchObject({ attestationTrusted: false });

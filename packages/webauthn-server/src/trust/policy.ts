@@ -59,7 +59,11 @@ export interface AttestationPolicy {
   readonly cacheChains?: boolean;
 }
 
-const anchorsByOption = /* @__PURE__ */ new WeakMap<object, ParsedCertificate[]>();
+/** Parsed anchors per option array, with the elements they were parsed from (re-parsed if the array changed). */
+const anchorsByOption = /* @__PURE__ */ new WeakMap<
+  object,
+  { readonly from: readonly unknown[]; readonly parsed: ParsedCertificate[] }
+>();
 const anchorsByText = /* @__PURE__ */ new LruCache<string, ParsedCertificate[]>(256);
 const chainCache = /* @__PURE__ */ new LruCache<string, ChainValidation>(1024);
 
@@ -89,15 +93,15 @@ function badAnchor(error: unknown): WebAuthnError {
 export function resolveTrustAnchors(option: readonly (Uint8Array | string)[] | undefined): ParsedCertificate[] {
   if (option === undefined) return [];
   if (!Array.isArray(option)) throw new WebAuthnError('ERR_BAD_OPTIONS', 'attestation.trustAnchors must be an array');
-  let parsed = anchorsByOption.get(option);
-  if (!parsed) {
-    try {
-      parsed = option.flatMap(parseAnchorInput);
-    } catch (error) {
-      throw (error as WebAuthnError).code === 'ERR_BAD_OPTIONS' ? error : badAnchor(error);
-    }
-    anchorsByOption.set(option, parsed);
+  const memo = anchorsByOption.get(option);
+  if (memo && memo.from.length === option.length && memo.from.every((v, i) => v === option[i])) return memo.parsed;
+  let parsed: ParsedCertificate[];
+  try {
+    parsed = option.flatMap(parseAnchorInput);
+  } catch (error) {
+    throw (error as WebAuthnError).code === 'ERR_BAD_OPTIONS' ? error : badAnchor(error);
   }
+  anchorsByOption.set(option, { from: [...option], parsed });
   return parsed;
 }
 
@@ -172,7 +176,9 @@ async function validateCached(
   const t = now.getTime();
   if (hit && hit.validFrom.getTime() <= t && t <= hit.validUntil.getTime()) return hit;
   const fresh = await validatePath(trustPath, anchors, now);
-  chainCache.set(key, fresh);
+  // An untrusted verdict may depend on an anchor's own validity at `now`, which the span of the
+  // path does not cover: only verdicts that cannot change within the span are remembered.
+  if (fresh.trusted || anchors.length === 0) chainCache.set(key, fresh);
   return fresh;
 }
 

@@ -4,7 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv, Ctx, Services } from './context.ts';
 import { flashMessage } from './flash.ts';
 import { hmac, randomToken, safeEqual, sha256 } from './security/tokens.ts';
-import { type AccountRow, getAccount, isAdmin } from './store/accounts.ts';
+import { type AccountRow, isAdmin } from './store/accounts.ts';
 import { loadSession } from './store/sessions.ts';
 import { type FieldError, type Html, html, layout, type PageContext } from './views/components.ts';
 
@@ -71,8 +71,12 @@ export function sessionAndCsrf(services: Services): MiddlewareHandler<AppEnv> {
     let session: AppEnv['Variables']['session'];
     let account: AccountRow | undefined;
     if (token) {
-      session = await loadSession(services.db, token, now, services.config.sessionIdleSeconds);
-      if (session) account = await getAccount(services.db, session.account_id);
+      const loaded = await loadSession(services.db, token, now, services.config.sessionIdleSeconds);
+      if (loaded) {
+        const { account: row, ...rest } = loaded;
+        session = rest;
+        account = { ...row, created_at: new Date(row.created_at) };
+      }
       if (!session || !account) {
         deleteCookie(c, COOKIE.session, { path: '/' });
         session = undefined;

@@ -25,8 +25,8 @@ export interface Subject {
 }
 
 /** Loads an account, its methods and live app passwords, and the policy's view of them. */
-export async function loadSubject(db: Queryable, accountId: string): Promise<Subject | undefined> {
-  const account = await getAccount(db, accountId);
+export async function loadSubject(db: Queryable, accountId: string, known?: AccountRow): Promise<Subject | undefined> {
+  const account = known?.id === accountId ? known : await getAccount(db, accountId);
   if (!account) return undefined;
   const methods = await listMethods(db, accountId);
   const appPasswords = await db.query<AppPasswordRow>(

@@ -1,6 +1,7 @@
 import type { Decision } from '@keyward/mfa-policy';
 import { getCookie } from 'hono/cookie';
 import type { Ctx } from '../context.ts';
+import type { Queryable } from '../db/database.ts';
 import { COOKIE, redirect, setPortalCookie } from '../http.ts';
 import { decideSignIn, type Subject } from '../policy.ts';
 import { randomToken, sha256 } from '../security/tokens.ts';
@@ -41,12 +42,13 @@ export async function rotateSession(
   stage: 'mfa' | 'full',
   factors: Factor[],
   context: RiskContext & { deviceHash?: string },
+  db: Queryable = c.get('services').db,
 ): Promise<string> {
   const s = c.get('services');
   const old = getCookie(c, COOKIE.session);
-  if (old) await deleteSession(s.db, old);
+  if (old) await deleteSession(db, old);
   const ttl = stage === 'full' ? s.config.sessionTtlSeconds : s.config.mfaStepTtlSeconds;
-  const token = await createSession(s.db, { accountId, stage, factors, context, ttlSeconds: ttl }, s.now());
+  const token = await createSession(db, { accountId, stage, factors, context, ttlSeconds: ttl }, s.now());
   setPortalCookie(c, COOKIE.session, token);
   c.set('sessionToken', token);
   return token;
@@ -77,33 +79,37 @@ export async function completeIfAllowed(c: Ctx, subject: Subject, factors: Facto
     );
     return decision;
   }
-  await rotateSession(c, subject.account.id, 'full', factors, context);
   const now = s.now();
   let device = getCookie(c, COOKIE.device);
   if (!device || device.length < 20 || device.length > 64) {
     device = randomToken(24);
   }
-  setPortalCookie(c, COOKIE.device, device, 400 * 24 * 3600);
-  await s.db.query(
-    `INSERT INTO known_devices (account_id, device_hash, first_seen_at, last_seen_at) VALUES ($1, $2, $3, $3)
-     ON CONFLICT (account_id, device_hash) DO UPDATE SET last_seen_at = $3`,
-    [subject.account.id, sha256(device), now],
-  );
-  await audit(
-    s.db,
-    {
-      event: 'sign_in.success',
-      accountId: subject.account.id,
-      actorId: subject.account.id,
-      reason: decision.reason,
-      detail: {
-        factors: factors.map((f) => f.kind),
-        newDevice: context.newDevice ?? null,
-        unusualLocation: context.unusualLocation ?? null,
+  const deviceHash = sha256(device);
+  // The new session, the remembered device and the audit entry commit together (one commit).
+  await s.db.transaction(async (tx) => {
+    await rotateSession(c, subject.account.id, 'full', factors, context, tx);
+    await tx.query(
+      `INSERT INTO known_devices (account_id, device_hash, first_seen_at, last_seen_at) VALUES ($1, $2, $3, $3)
+       ON CONFLICT (account_id, device_hash) DO UPDATE SET last_seen_at = $3`,
+      [subject.account.id, deviceHash, now],
+    );
+    await audit(
+      tx,
+      {
+        event: 'sign_in.success',
+        accountId: subject.account.id,
+        actorId: subject.account.id,
+        reason: decision.reason,
+        detail: {
+          factors: factors.map((f) => f.kind),
+          newDevice: context.newDevice ?? null,
+          unusualLocation: context.unusualLocation ?? null,
+        },
+        ip: c.get('ip'),
       },
-      ip: c.get('ip'),
-    },
-    now,
-  );
+      now,
+    );
+  });
+  setPortalCookie(c, COOKIE.device, device, 400 * 24 * 3600);
   return redirect(c, '/profile');
 }

@@ -7,7 +7,7 @@ import type { AppEnv, Ctx } from '../context.ts';
 import { COOKIE, field, redirect, send, sessionHash } from '../http.ts';
 import { loadSubject, refusalText, type Subject } from '../policy.ts';
 import { hashPassword, verifyPassword } from '../security/passwords.ts';
-import { clear, hit } from '../security/rate-limit.ts';
+import { clear, hit, hitCount } from '../security/rate-limit.ts';
 import { numericCode } from '../security/tokens.ts';
 import { maskPhone } from '../sender.ts';
 import { findAccountByUsername, kindName, type MethodRow } from '../store/accounts.ts';
@@ -60,7 +60,7 @@ function pageCtx(c: Ctx): { csrf: string } {
 async function mfaSubject(c: Ctx): Promise<Subject | Response> {
   const session = c.get('session');
   if (session?.stage !== 'mfa') return redirect(c, '/sign-in', session ? undefined : 'session-expired');
-  const subject = await loadSubject(c.get('services').db, session.account_id);
+  const subject = await loadSubject(c.get('services').db, session.account_id, c.get('account'));
   if (!subject) return redirect(c, '/sign-in');
   return subject;
 }
@@ -291,7 +291,8 @@ ${codeForm(c, '/sign-in/mfa/app', 'Open your authenticator app and enter the 6-d
         { field: 'code', text: code ? 'Enter the code as 6 digits' : 'Enter the code from your authenticator app' },
       ]);
     }
-    if (!(await hit(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now))) return tooManyCodes(c);
+    const attempts = await hitCount(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now);
+    if (attempts > LIMITS.codePerAccount.limit) return tooManyCodes(c);
     const apps = subject.methods.filter((m) => m.kind === 'authenticatorApp' && m.totp_secret);
     for (const m of apps) {
       const result = verifyTotp({
@@ -308,7 +309,7 @@ ${codeForm(c, '/sign-in/mfa/app', 'Open your authenticator app and enter the 6-d
         [m.id, result.step, now],
       );
       if (claimed.length === 0) break;
-      await clear(s.db, `code:${subject.account.id}`);
+      if (attempts > 1) await clear(s.db, `code:${subject.account.id}`);
       const outcome = await completeIfAllowed(c, subject, [
         ...(c.get('session')?.factors ?? []),
         { kind: 'authenticatorApp', methodId: m.id },
@@ -382,7 +383,8 @@ ${keys.length ? keyList(c, keys) : html`<p>You have not registered a security ke
       return fail(
         'Your security key could not be used. Security keys need JavaScript switched on; or choose another way to sign in.',
       );
-    if (!(await hit(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now))) return tooManyCodes(c);
+    const attempts = await hitCount(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now);
+    if (attempts > LIMITS.codePerAccount.limit) return tooManyCodes(c);
     const challenge = challengeOf(response);
     const credentialId = credentialIdOf(response);
     const key = subject.methods.find((m) => m.kind === 'fido2' && m.credential_id === credentialId);
@@ -427,7 +429,7 @@ ${keys.length ? keyList(c, keys) : html`<p>You have not registered a security ke
       verified.newSignCount,
       now,
     ]);
-    await clear(s.db, `code:${subject.account.id}`);
+    if (attempts > 1) await clear(s.db, `code:${subject.account.id}`);
     const outcome = await completeIfAllowed(c, subject, [
       ...(c.get('session')?.factors ?? []),
       { kind: 'fido2', methodId: key.id },
@@ -499,7 +501,8 @@ ${keys.length ? keyList(c, keys) : html`<p>You have not registered a security ke
       return codePage(c, subject, id, [
         { field: 'code', text: code ? 'Enter the code as 6 digits' : 'Enter the code we sent you' },
       ]);
-    if (!(await hit(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now))) return tooManyCodes(c);
+    const attempts = await hitCount(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now);
+    if (attempts > LIMITS.codePerAccount.limit) return tooManyCodes(c);
     const row = await consumeCode(s.db, id, 'sign-in-code', sessionHash(c), code, now);
     if (!row) {
       await audit(
@@ -517,7 +520,7 @@ ${keys.length ? keyList(c, keys) : html`<p>You have not registered a security ke
         { field: 'code', text: 'The code is not right or has expired. Check it, or ask for a new code' },
       ]);
     }
-    await clear(s.db, `code:${subject.account.id}`);
+    if (attempts > 1) await clear(s.db, `code:${subject.account.id}`);
     const methodId = String(row.data.methodId);
     const kind = String(row.data.kind) as Factor['kind'];
     await s.db.query('UPDATE methods SET last_used_at = $2 WHERE id = $1', [methodId, now]);

@@ -11,6 +11,11 @@ export interface Limit {
  * whether it is still within the limit. One atomic upsert; a window that has ended restarts.
  */
 export async function hit(db: Queryable, key: string, rule: Limit, now: Date): Promise<boolean> {
+  return (await hitCount(db, key, rule, now)) <= rule.limit;
+}
+
+/** Like {@link hit}, but returns the count in the current window (so a caller can skip clearing a fresh key). */
+export async function hitCount(db: Queryable, key: string, rule: Limit, now: Date): Promise<number> {
   const windowStart = new Date(now.getTime() - rule.windowSeconds * 1000);
   const rows = await db.query<{ count: number }>(
     `INSERT INTO rate_limits (key, count, window_start) VALUES ($1, 1, $2)
@@ -20,7 +25,7 @@ export async function hit(db: Queryable, key: string, rule: Limit, now: Date): P
      RETURNING count`,
     [key, now, windowStart],
   );
-  return (rows[0]?.count ?? 0) <= rule.limit;
+  return rows[0]?.count ?? 0;
 }
 
 /** Clears a key (after a success that should reset the count). */

@@ -1,6 +1,7 @@
 import type { SignInAttempt } from '@keyward/mfa-policy';
 import type { Queryable } from '../db/database.ts';
 import { randomToken, sha256 } from '../security/tokens.ts';
+import type { AccountRow } from './accounts.ts';
 
 /** A factor proven in this sign-in. */
 export type Factor = SignInAttempt['factors'][number];
@@ -53,9 +54,13 @@ export async function loadSession(
   token: string,
   now: Date,
   idleSeconds: number,
-): Promise<SessionRow | undefined> {
+): Promise<(SessionRow & { account: AccountRow }) | undefined> {
   const idHash = sha256(token);
-  const rows = await db.query<SessionRow>('SELECT * FROM sessions WHERE id_hash = $1', [idHash]);
+  // One round trip for the session and its account.
+  const rows = await db.query<SessionRow & { account: AccountRow }>(
+    'SELECT s.*, to_jsonb(a) AS account FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1',
+    [idHash],
+  );
   const row = rows[0];
   if (!row) return undefined;
   const idleLimit = row.stage === 'full' ? idleSeconds * 1000 : Number.POSITIVE_INFINITY;

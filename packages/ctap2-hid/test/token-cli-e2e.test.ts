@@ -9,9 +9,13 @@ const NODE_ARGS = ['--import', 'tsx', '--conditions=@keyward/source'];
 let server: ChildProcess | undefined;
 let udp = '';
 
-function token(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function token(
+  args: string[],
+  stdin = '',
+  target: string = udp,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_ARGS, 'src/cli/keyward-token.ts', '--udp', udp, ...args], {
+    const child = spawn(process.execPath, [...NODE_ARGS, 'src/cli/keyward-token.ts', '--udp', target, ...args], {
       cwd: packageDir,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -67,4 +71,10 @@ describe('keyward-token ↔ keyward-authenticator over UDP', () => {
     expect(info.stdout).toContain('PIN:               set');
     expect((await token(['wink'])).code).toBe(0);
   }, 120_000);
+
+  it('exits with 3 (and does not hang) when nothing answers', async () => {
+    const silent = await token(['--timeout', '200', 'info'], '', '127.0.0.1:9');
+    expect(silent.code).toBe(3);
+    expect(silent.stderr).toContain('keyward-token:');
+  }, 60_000);
 });

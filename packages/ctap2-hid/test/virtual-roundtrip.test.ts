@@ -319,10 +319,13 @@ describe('makeCredential and getAssertion', () => {
     await expect(denied.client.makeCredential(mcParams(1))).rejects.toMatchObject({
       code: 'CTAP2_ERR_OPERATION_DENIED',
     });
+    // CTAP 2.1 §6.1.2 step 13: no touch in time during makeCredential is OPERATION_DENIED too;
+    // reset (§6.6) reports it as USER_ACTION_TIMEOUT.
     const absent = await setup({ presence: delayPresence(0, 'never'), presenceTimeoutMs: 200 });
     await expect(absent.client.makeCredential(mcParams(1))).rejects.toMatchObject({
-      code: 'CTAP2_ERR_USER_ACTION_TIMEOUT',
+      code: 'CTAP2_ERR_OPERATION_DENIED',
     });
+    await expect(absent.client.reset()).rejects.toMatchObject({ code: 'CTAP2_ERR_USER_ACTION_TIMEOUT' });
   });
 });
 

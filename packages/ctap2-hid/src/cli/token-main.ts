@@ -146,7 +146,12 @@ export async function runTokenCli(
     const pins = new PinReader(io, options.pinStdin);
     const connect = async (): Promise<Ctap2Client> => {
       const transport = await openTransport(options);
-      client = await Ctap2Client.open(transport, { timeoutMs: options.timeoutMs });
+      try {
+        client = await Ctap2Client.open(transport, { timeoutMs: options.timeoutMs });
+      } catch (error) {
+        await transport.close().catch(() => undefined);
+        throw error;
+      }
       return client;
     };
     const result = await runCommand(options, { io, pins, connect, ...(signal ? { signal } : {}) });

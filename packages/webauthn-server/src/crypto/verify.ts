@@ -368,6 +368,7 @@ async function bind(material: PublicKeyMaterial, scheme: SignatureScheme): Promi
  * secp256k1, Ed448 and curve/hash pairs other than P-256/SHA-256, P-384/SHA-384, P-521/SHA-512.
  *
  * @param cache - Keep the bound key in the bounded cache (default true; pass false for keys seen once).
+ * @param cacheKey - The cache key of `material` and `scheme` when the caller already has it.
  */
 export async function verifySignature(
   material: PublicKeyMaterial,
@@ -375,11 +376,12 @@ export async function verifySignature(
   data: Uint8Array,
   signature: Uint8Array,
   cache = true,
+  cacheKey?: string,
 ): Promise<boolean> {
   if (!usesNativeBackend(material, scheme)) return nobleVerify(material, scheme, data, signature);
   let verifier: BoundVerifier | undefined;
   if (cache) {
-    const id = cacheKeyOf(material, scheme);
+    const id = cacheKey ?? cacheKeyOf(material, scheme);
     verifier = verifierCache.get(id);
     if (!verifier) {
       verifier = await bind(material, scheme);
@@ -410,10 +412,22 @@ export async function verifyWithCoseKey(
   signature: Uint8Array,
   cache = true,
 ): Promise<boolean> {
-  const scheme = schemeOfCoseAlg(key.alg);
-  if (!scheme) throw new WebAuthnError('ERR_UNSUPPORTED_ALG', `COSE alg ${key.alg} is not supported`);
-  return verifySignature(materialOfCoseKey(key), scheme, data, signature, cache);
+  let bound = coseKeyMemo.get(key);
+  if (!bound) {
+    const scheme = schemeOfCoseAlg(key.alg);
+    if (!scheme) throw new WebAuthnError('ERR_UNSUPPORTED_ALG', `COSE alg ${key.alg} is not supported`);
+    const material = materialOfCoseKey(key);
+    bound = { material, scheme, id: cacheKeyOf(material, scheme) };
+    coseKeyMemo.set(key, bound);
+  }
+  return verifySignature(bound.material, bound.scheme, data, signature, cache, bound.id);
 }
+
+/** Key material and scheme per parsed COSE key object (stored keys are parsed once and reused). */
+const coseKeyMemo = /* @__PURE__ */ new WeakMap<
+  CoseKey,
+  { readonly material: PublicKeyMaterial; readonly scheme: SignatureScheme; readonly id: string }
+>();
 
 /**
  * Verifies a signature with the key of a DER SubjectPublicKeyInfo (an attestation certificate's

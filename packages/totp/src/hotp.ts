@@ -11,7 +11,6 @@ import {
   parseToken,
   secretBytes,
   type TotpAlgorithm,
-  truncate,
   writeCounter,
 } from './internal/options.ts';
 
@@ -67,7 +66,7 @@ export function generateHotpWith(backend: HmacBackend, options: GenerateHotpOpti
   const key = secretBytes(options.secret);
   const message = counterMessage(options.counter);
   // RFC 4226 §5.3: HOTP = Truncate(HMAC(K, C)) mod 10^Digit.
-  return formatCode(truncate(backend.mac(hash, key, message)) % (POW10[digits] as number), digits);
+  return formatCode(backend.truncated(hash, key, message) % (POW10[digits] as number), digits);
 }
 
 /**
@@ -143,8 +142,7 @@ export function verifyHotpWith(backend: HmacBackend, options: VerifyHotpOptions)
   for (let candidate = counter; candidate <= counter + lookAhead && candidate < Number.MAX_SAFE_INTEGER; candidate++) {
     writeCounter(message, candidate);
     // Constant-time: one XOR over the whole value (both below 2^31), no early exit inside a code.
-    if (((truncate(mac(message)) % modulus) ^ typed) === 0)
-      return { ok: true, counter: candidate, nextCounter: candidate + 1 };
+    if (((mac(message) % modulus) ^ typed) === 0) return { ok: true, counter: candidate, nextCounter: candidate + 1 };
   }
   return { ok: false };
 }

@@ -14,7 +14,6 @@ import {
   secretBytes,
   stepAt,
   type TotpAlgorithm,
-  truncate,
   writeCounter,
 } from './internal/options.ts';
 
@@ -94,7 +93,7 @@ export function generateTotpWith(backend: HmacBackend, options: GenerateTotpOpti
   const message = new Uint8Array(8);
   writeCounter(message, step);
   // RFC 6238 §4.2: TOTP = HOTP(K, T).
-  return formatCode(truncate(backend.mac(hash, key, message)) % (POW10[digits] as number), digits);
+  return formatCode(backend.truncated(hash, key, message) % (POW10[digits] as number), digits);
 }
 
 /**
@@ -147,7 +146,7 @@ export function verifyTotpWith(backend: HmacBackend, options: VerifyTotpOptions)
     const step = current + offset;
     if (step <= afterStep || step < 0 || step > Number.MAX_SAFE_INTEGER) continue;
     writeCounter(message, step);
-    const code = truncate(mac(message)) % modulus;
+    const code = mac(message) % modulus;
     // Both values are integers in [0, 2^31): one XOR compares every digit at once, no early exit.
     if ((code ^ typed) === 0) return { ok: true, step, delta: offset };
   }

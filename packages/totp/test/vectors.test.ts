@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generateHotpWith } from '../src/hotp.ts';
 import { base32Decode, base32Encode, generateHotp, generateTotp, parseOtpauthUri, verifyTotp } from '../src/index.ts';
-import { defaultBackend, findNodeCrypto, type HmacBackend, nobleBackend, nodeBackend } from '../src/internal/hmac.ts';
+import {
+  defaultBackend,
+  findNodeCrypto,
+  type HmacBackend,
+  nobleBackend,
+  nodeBackend,
+  truncateBytes,
+} from '../src/internal/hmac.ts';
 import type { TotpAlgorithm } from '../src/internal/options.ts';
 import { generateTotpWith, verifyTotpWith } from '../src/totp.ts';
 
@@ -23,7 +30,7 @@ const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 const hotpVectors = load<
   { secretAscii: string; counter: number; digits: number; algorithm: TotpAlgorithm },
-  { code: string; truncatedDecimal: number }
+  { hmacHex: string; code: string; truncatedDecimal: number }
 >('rfc4226.json');
 const totpVectors = load<
   { secretAscii: string; timestamp: number; period: number; digits: number; algorithm: TotpAlgorithm },
@@ -38,6 +45,12 @@ describe('HMAC backends', () => {
     expect(nodeCrypto).toBeDefined();
     expect(backends.map((b) => b.name)).toEqual(['@noble/hashes', 'node:crypto']);
     expect(defaultBackend().name).toBe('node:crypto');
+  });
+});
+
+describe('RFC 4226 Appendix D dynamic truncation', () => {
+  it.each(hotpVectors)('$id: HMAC value truncates to the listed number', ({ id, expected }) => {
+    expect(truncateBytes(Uint8Array.from(Buffer.from(expected.hmacHex, 'hex'))), id).toBe(expected.truncatedDecimal);
   });
 });
 
@@ -107,14 +120,16 @@ describe('backends agree beyond the vectors', () => {
     }
   });
 
-  it('keyed noble state gives the same MAC for each message in turn (clone per message)', () => {
+  it('keyed state gives the truncated value of each message in turn, on both backends', () => {
     const key = ascii('12345678901234567890');
-    const mac = nobleBackend.keyed('sha1', key);
-    const node = nodeBackend(nodeCrypto as NonNullable<typeof nodeCrypto>);
-    for (let counter = 0; counter < 5; counter++) {
-      const message = new Uint8Array(8);
-      message[7] = counter;
-      expect(hex(mac(message))).toBe(hex(node.mac('sha1', key, message)));
+    for (const backend of backends) {
+      const keyed = backend.keyed('sha1', key);
+      for (const { id, input, expected } of hotpVectors) {
+        const message = new Uint8Array(8);
+        message[7] = input.counter;
+        expect(keyed(message), `${backend.name} ${id}`).toBe(expected.truncatedDecimal);
+        expect(backend.truncated('sha1', key, message), `${backend.name} ${id}`).toBe(expected.truncatedDecimal);
+      }
     }
   });
 });

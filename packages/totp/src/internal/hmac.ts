@@ -15,17 +15,17 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js';
 /** Hash names as `node:crypto` spells them. */
 export type HashName = 'sha1' | 'sha256' | 'sha512';
 
-/** HMAC(key, message) with a key fixed in advance. The result may be reused by the next call. */
-export type KeyedMac = (message: Uint8Array) => Uint8Array;
+/** Truncate(HMAC(key, message)) of RFC 4226 §5.3 with a key fixed in advance. */
+export type KeyedHotp = (message: Uint8Array) => number;
 
-/** One way to compute HMAC. */
+/** One way to compute HMAC, giving the dynamically truncated 31-bit value HOTP needs. */
 export interface HmacBackend {
   /** `'node:crypto'` or `'@noble/hashes'`. */
   readonly name: string;
-  /** HMAC(key, message) once. */
-  mac(hash: HashName, key: Uint8Array, message: Uint8Array): Uint8Array;
-  /** A function computing HMAC(key, ·) for several messages, keyed once. */
-  keyed(hash: HashName, key: Uint8Array): KeyedMac;
+  /** Truncate(HMAC(key, message)) once. */
+  truncated(hash: HashName, key: Uint8Array, message: Uint8Array): number;
+  /** A function computing Truncate(HMAC(key, ·)) for several messages, keyed once. */
+  keyed(hash: HashName, key: Uint8Array): KeyedHotp;
 }
 
 /** The slice of `node:crypto` used here. */
@@ -34,17 +34,41 @@ export interface NodeCryptoLike {
 }
 interface NodeHmacLike {
   update(data: Uint8Array): NodeHmacLike;
-  digest(): Uint8Array;
+  digest(encoding: 'latin1'): string;
 }
 
-/** A backend over `node:crypto`'s `createHmac` (it has no copyable keyed state: one object per message). */
+/** RFC 4226 §5.3 dynamic truncation of a MAC given as bytes. */
+export function truncateBytes(mac: Uint8Array): number {
+  const offset = (mac[mac.length - 1] as number) & 0x0f;
+  return (
+    (((mac[offset] as number) & 0x7f) << 24) |
+    ((mac[offset + 1] as number) << 16) |
+    ((mac[offset + 2] as number) << 8) |
+    (mac[offset + 3] as number)
+  );
+}
+
+/** RFC 4226 §5.3 dynamic truncation of a MAC given as a latin1 string (one char per byte). */
+function truncateLatin1(mac: string): number {
+  const offset = mac.charCodeAt(mac.length - 1) & 0x0f;
+  return (
+    ((mac.charCodeAt(offset) & 0x7f) << 24) |
+    (mac.charCodeAt(offset + 1) << 16) |
+    (mac.charCodeAt(offset + 2) << 8) |
+    mac.charCodeAt(offset + 3)
+  );
+}
+
+/**
+ * A backend over `node:crypto`'s `createHmac` (it has no copyable keyed state: one object per
+ * message). The digest is read as a latin1 string: a short string is cheaper for V8 to make than
+ * a `Buffer`, and each character is one byte of the MAC.
+ */
 export function nodeBackend(crypto: NodeCryptoLike): HmacBackend {
-  const mac = (hash: HashName, key: Uint8Array, message: Uint8Array): Uint8Array =>
-    crypto.createHmac(hash, key).update(message).digest();
   return {
     name: 'node:crypto',
-    mac,
-    keyed: (hash, key) => (message) => crypto.createHmac(hash, key).update(message).digest(),
+    truncated: (hash, key, message) => truncateLatin1(crypto.createHmac(hash, key).update(message).digest('latin1')),
+    keyed: (hash, key) => (message) => truncateLatin1(crypto.createHmac(hash, key).update(message).digest('latin1')),
   };
 }
 
@@ -53,7 +77,7 @@ const NOBLE_HASHES = { sha1, sha256, sha512 } as const;
 /** The portable backend over `@noble/hashes`. */
 export const nobleBackend: HmacBackend = {
   name: '@noble/hashes',
-  mac: (hash, key, message) => hmac(NOBLE_HASHES[hash], key, message),
+  truncated: (hash, key, message) => truncateBytes(hmac(NOBLE_HASHES[hash], key, message)),
   keyed(hash, key) {
     // RFC 2104: the key is padded and hashed into the inner and outer states once; each message
     // then costs a clone and two compressions.
@@ -63,7 +87,7 @@ export const nobleBackend: HmacBackend = {
     return (message) => {
       base._cloneInto(scratch);
       scratch.update(message).digestInto(out);
-      return out;
+      return truncateBytes(out);
     };
   },
 };

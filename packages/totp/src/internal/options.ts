@@ -105,17 +105,6 @@ export function writeCounter(out: Uint8Array, counter: number): void {
   out[7] = low;
 }
 
-/** RFC 4226 §5.3: dynamic truncation to a 31-bit number. */
-export function truncate(mac: Uint8Array): number {
-  const offset = (mac[mac.length - 1] as number) & 0x0f;
-  return (
-    (((mac[offset] as number) & 0x7f) << 24) |
-    ((mac[offset + 1] as number) << 16) |
-    ((mac[offset + 2] as number) << 8) |
-    (mac[offset + 3] as number)
-  );
-}
-
 /** The code as a zero-padded decimal string. */
 export function formatCode(code: number, digits: number): string {
   const text = String(code);

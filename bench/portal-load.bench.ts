@@ -1,0 +1,220 @@
+/**
+ * The portal under load: many concurrent users signing in against one and against two portal
+ * processes on one PostgreSQL (its own throwaway cluster, started here and stopped after), on
+ * loopback, each scenario bounded in time (PORTAL_LOAD_SECONDS, default 10).
+ *
+ * - MFA step alone: users whose password step is done (sessions written as the portal writes
+ *   them) send the app code, or fetch key options and post a signed assertion; the portal checks
+ *   the code or signature, moves the TOTP step / signature counter, writes the full session, the
+ *   known device and the audit rows.
+ * - Full sign-ins: sign-in page, password (scrypt N=2^15, r=8, p=1), MFA page, MFA step.
+ *
+ * The load generator runs in this process and shares the two cores with the portal processes
+ * and PostgreSQL. Figures go to bench/results/portal-load.json.
+ */
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_SCRYPT, hashPassword } from '../examples/portal/src/security/passwords.ts';
+import { keepAliveAgent, WebClient } from '../examples/portal/test/scale/http-client.ts';
+import { freshDatabase, inspect, startCluster } from '../examples/portal/test/scale/postgres.ts';
+import { type PortalProcess, spawnPortal } from '../examples/portal/test/scale/processes.ts';
+import { SEED_PASSWORD, seedMany } from '../examples/portal/test/scale/seed.ts';
+import { newKeyPair, SoftKey } from '../examples/portal/test/scale/soft-key.ts';
+import { report } from './harness.ts';
+import { clusterCpuMs, cpuMsOf } from './portal-load/cpu.ts';
+import {
+  fullSignInKey,
+  fullSignInTotp,
+  ipOf,
+  keyStep,
+  mfaStageClients,
+  type Router,
+  totpStep,
+} from './portal-load/flows.ts';
+import { describeResult, type LoadResult, runLoad } from './portal-load/load.ts';
+
+const SECONDS = Number(process.env.PORTAL_LOAD_SECONDS ?? 10);
+const MFA_USERS = Number(process.env.PORTAL_LOAD_MFA_CONCURRENCY ?? 32);
+const FULL_USERS = Number(process.env.PORTAL_LOAD_FULL_CONCURRENCY ?? 16);
+const MFA_POOL = Number(process.env.PORTAL_LOAD_MFA_POOL ?? 25_000);
+const FULL_POOL = 2_000;
+const PG_PORT = Number(process.env.PORTAL_LOAD_PGPORT ?? 54350);
+
+export default async function portalLoad(): Promise<void> {
+  const load = loadavg();
+  const cluster = startCluster(PG_PORT);
+  const procs: PortalProcess[] = [];
+  let database: Awaited<ReturnType<typeof freshDatabase>> | undefined;
+  let db: ReturnType<typeof inspect> | undefined;
+  const results: LoadResult[] = [];
+  try {
+    database = await freshDatabase(cluster.url);
+    const url = database.url;
+    procs.push(
+      ...(await Promise.all(
+        [1, 2].map(() => spawnPortal({ databaseUrl: url, demo: false, scryptCost: DEFAULT_SCRYPT.cost })),
+      )),
+    );
+    db = inspect(url);
+    const [a, b] = procs as [PortalProcess, PortalProcess];
+    // Fresh keep-alive sockets for each scenario: a socket left idle while the next scenario's
+    // accounts are seeded would be closed by the server (keepAliveTimeout) and could race a reuse.
+    let agents = new Map<string, ReturnType<typeof keepAliveAgent>>();
+    const freshAgents = () => {
+      for (const agent of agents.values()) agent.destroy();
+      agents = new Map(procs.map((p) => [p.base, keepAliveAgent(128)]));
+    };
+    freshAgents();
+    const one: Router = () => a.base;
+    let rr = 0;
+    // Two processes: every request goes to the other process than the one before it.
+    const two: Router = () => (rr++ % 2 ? b.base : a.base);
+    const passwordHash = await hashPassword(SEED_PASSWORD, DEFAULT_SCRYPT);
+    const pair = newKeyPair();
+    let nextIp = 1;
+    const agentFor =
+      (client: WebClient, route: Router): Router =>
+      (n) => {
+        const base = route(n);
+        client.agent = agents.get(base) as ReturnType<typeof keepAliveAgent>;
+        return base;
+      };
+
+    async function mfaScenario(
+      name: string,
+      kind: 'totp' | 'key',
+      route: Router,
+      processes: number,
+      pool = MFA_POOL,
+      seconds = SECONDS,
+    ) {
+      const prefix = `${kind}${processes}-${Math.random().toString(36).slice(2, 7)}-`;
+      const keys = kind === 'key' ? Array.from({ length: pool }, () => new SoftKey(pair)) : [];
+      const { accountIds } = await seedMany(
+        db as ReturnType<typeof inspect>,
+        prefix,
+        pool,
+        passwordHash,
+        kind === 'key'
+          ? { credentialIds: keys.map((k) => k.id), cosePublicKey: (keys[0] as SoftKey).cosePublicKey }
+          : undefined,
+      );
+      const clients = await mfaStageClients(db as ReturnType<typeof inspect>, accountIds, nextIp);
+      nextIp += pool;
+      freshAgents();
+      return runLoad(name, { processes, concurrency: MFA_USERS, durationMs: seconds * 1000 }, async (_, i) => {
+        const client = clients[i];
+        if (!client) return false;
+        const r = agentFor(client, route);
+        if (kind === 'totp') await totpStep(client, r);
+        else await keyStep(client, keys[i] as SoftKey, r);
+        return true;
+      });
+    }
+
+    async function fullScenario(name: string, kind: 'totp' | 'key', route: Router, processes: number) {
+      const prefix = `full-${kind}${processes}-${Math.random().toString(36).slice(2, 7)}-`;
+      const keys = kind === 'key' ? Array.from({ length: FULL_POOL }, () => new SoftKey(pair)) : [];
+      await seedMany(
+        db as ReturnType<typeof inspect>,
+        prefix,
+        FULL_POOL,
+        passwordHash,
+        kind === 'key'
+          ? { credentialIds: keys.map((k) => k.id), cosePublicKey: (keys[0] as SoftKey).cosePublicKey }
+          : undefined,
+      );
+      const firstIp = nextIp;
+      nextIp += FULL_POOL;
+      freshAgents();
+      return runLoad(name, { processes, concurrency: FULL_USERS, durationMs: SECONDS * 1000 }, async (_, i) => {
+        if (i >= FULL_POOL) return false;
+        const client = new WebClient(a.base, ipOf(firstIp + i));
+        const r = agentFor(client, route);
+        if (kind === 'totp') await fullSignInTotp(client, `${prefix}${i}`, SEED_PASSWORD, r);
+        else await fullSignInKey(client, `${prefix}${i}`, SEED_PASSWORD, keys[i] as SoftKey, r);
+        return true;
+      });
+    }
+
+    // Warm-up (not reported): both processes, both MFA kinds, a couple of seconds.
+    await mfaScenario('warm-up', 'totp', two, 2, 3_000, 2);
+    await mfaScenario('warm-up', 'key', two, 2, 3_000, 2);
+
+    const scenarios: [string, () => Promise<LoadResult>][] = [
+      ['MFA step: app code, 1 process', () => mfaScenario('MFA step: app code, 1 process', 'totp', one, 1)],
+      ['MFA step: app code, 2 processes', () => mfaScenario('MFA step: app code, 2 processes', 'totp', two, 2)],
+      ['MFA step: security key, 1 process', () => mfaScenario('MFA step: security key, 1 process', 'key', one, 1)],
+      ['MFA step: security key, 2 processes', () => mfaScenario('MFA step: security key, 2 processes', 'key', two, 2)],
+      [
+        'full sign-in: password + app, 1 process',
+        () => fullScenario('full sign-in: password + app, 1 process', 'totp', one, 1),
+      ],
+      [
+        'full sign-in: password + app, 2 processes',
+        () => fullScenario('full sign-in: password + app, 2 processes', 'totp', two, 2),
+      ],
+      [
+        'full sign-in: password + key, 1 process',
+        () => fullScenario('full sign-in: password + key, 1 process', 'key', one, 1),
+      ],
+      [
+        'full sign-in: password + key, 2 processes',
+        () => fullScenario('full sign-in: password + key, 2 processes', 'key', two, 2),
+      ],
+    ];
+    const only = process.env.PORTAL_LOAD_ONLY;
+    const meter = () => ({
+      portal: procs.reduce((n, p) => n + cpuMsOf(p.child.pid as number), 0),
+      postgres: clusterCpuMs(cluster.dataDir),
+      generator: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+    });
+    for (const [name, run] of scenarios) {
+      if (only && !name.includes(only)) continue;
+      const before = meter();
+      const r = await run();
+      const after = meter();
+      const per = (k: 'portal' | 'postgres' | 'generator') => (after[k] - before[k]) / Math.max(1, r.ok);
+      r.cpuMsPerOp = { portal: per('portal'), postgres: per('postgres'), generator: per('generator') };
+      results.push(r);
+      console.log(`  … ${describeResult(r)}`);
+    }
+    freshAgents();
+  } finally {
+    await Promise.all(procs.map((p) => p.kill()));
+    await db?.end();
+    await database?.drop().catch(() => {});
+    cluster.destroy();
+  }
+
+  const lines = results.map(describeResult);
+  for (let i = 0; i + 1 < results.length; i += 2) {
+    const r1 = results[i] as LoadResult;
+    const r2 = results[i + 1] as LoadResult;
+    lines.push(
+      `${r2.name.replace(', 2 processes', '')}: 2 processes / 1 process = ×${(r2.perSecond / r1.perSecond).toFixed(2)}`,
+    );
+  }
+  for (const r of results.filter((x) => x.name.startsWith('MFA step'))) {
+    const met = r.perSecond >= 1000 && r.p99Ms < 50 && r.errors === 0;
+    lines.push(`target (≥1,000/s, p99 < 50 ms, 0 errors) ${met ? 'met' : 'NOT met'}: ${r.name}`);
+  }
+  const errors = results.reduce((n, r) => n + r.errors, 0);
+  lines.push(
+    `errors in all scenarios: ${errors}${errors ? ` (first: ${results.flatMap((r) => r.errorSamples)[0]})` : ''}`,
+  );
+  lines.push(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average before ${load.map((x) => x.toFixed(1)).join(' ')}; scrypt N=${DEFAULT_SCRYPT.cost}, r=${DEFAULT_SCRYPT.blockSize}, p=${DEFAULT_SCRYPT.parallelization}; PG_POOL_MAX 10 per process; ${MFA_USERS} concurrent users (MFA step), ${FULL_USERS} (full sign-ins)`,
+  );
+  report(`portal under load (${SECONDS} s per scenario, PostgreSQL ${PG_PORT}, loopback)`, lines);
+  const here = dirname(fileURLToPath(import.meta.url));
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(
+    join(here, 'results', 'portal-load.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, loadAverageBefore: load, seconds: SECONDS, scrypt: DEFAULT_SCRYPT, results }, null, 2)}\n`,
+  );
+  if (errors > 0) process.exitCode = 1;
+}

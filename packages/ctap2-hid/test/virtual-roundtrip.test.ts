@@ -417,6 +417,21 @@ describe('selection', () => {
     expect((await slow.client.getInfo()).versions).toContain('FIDO_2_1');
   });
 
+  it('CTAP 2.0 keys are selected with a makeCredential probe (zero-length pinUvAuthParam)', async () => {
+    for (const pin of [undefined, '1234']) {
+      const { client } = await setup();
+      if (pin) await client.clientPin.setPin(pin);
+      await client.getInfo();
+      // Make the client believe the key is CTAP 2.0 only, so it takes the probe path.
+      (client as unknown as { conn: { info: { versions: string[] } } }).conn.info.versions = ['FIDO_2_0'];
+      await client.selection();
+    }
+    const denied = await setup({ presence: denyPresence() });
+    await denied.client.getInfo();
+    (denied.client as unknown as { conn: { info: { versions: string[] } } }).conn.info.versions = ['FIDO_2_0'];
+    await expect(denied.client.selection()).rejects.toMatchObject({ code: 'CTAP2_ERR_OPERATION_DENIED' });
+  });
+
   it('fails with the first key’s error when no key is touched, and refuses an empty list', async () => {
     const a = await setup({ presence: denyPresence() });
     await expect(selectAuthenticator([a.client])).rejects.toMatchObject({ code: 'CTAP2_ERR_OPERATION_DENIED' });

@@ -148,6 +148,11 @@ describe('portal in Chromium', () => {
     await shot(page, '02-verify-its-you');
     await totpStep(page);
     await shot(page, '03-profile');
+    await page.goto(`${origin}/methods`);
+    await shot(page, '03b-security-info');
+    await page.goto(`${origin}/app-passwords`);
+    await shot(page, '03c-app-passwords');
+    await page.goto(`${origin}/profile`);
     await page.getByRole('link', { name: 'Manage FIDO2 Tokens' }).click();
     await shot(page, '04-manage-fido2-tokens-empty');
     await registerNewToken(page, `${origin}/tokens`, 'Blue key', '05-nickname');

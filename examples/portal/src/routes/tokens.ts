@@ -303,7 +303,11 @@ export function removePage(c: Ctx, m: Managed, id: string, back: string): Respon
   const title = method.kind === 'fido2' ? `Remove ${name}?` : 'Remove this sign-in method?';
   const body = decision.allowed
     ? html`${m.self ? '' : html`<span class="caption">User: ${m.subject.account.username}</span>`}<h1>${title}</h1>
-<p class="warning-text">${m.self ? 'You' : 'The user'} will not be able to use it to sign in any more. Anyone signed in now stays signed in until they next sign in.</p>
+<p class="warning-text">${m.self ? 'You' : 'The user'} will not be able to use it to sign in any more. ${
+        decision.effects?.sessions === 'revoke'
+          ? `${m.self ? 'You' : 'They'} will be signed out everywhere.`
+          : 'Anyone signed in now stays signed in until they next sign in.'
+      }</p>
 <form method="post" action="${back === `${m.base}/tokens` ? `${m.base}/tokens/${id}/remove` : `${m.base}/methods/${id}/remove`}">
 ${csrfField({ csrf: c.get('csrf') })}
 <div class="button-group"><button type="submit" class="button button-warning">Remove</button><a href="${back}">Cancel</a></div>

@@ -24,3 +24,14 @@ describe('MemoryHidTransport', () => {
     await expect(transport.send(new Uint8Array(64))).rejects.toMatchObject({ code: 'ERR_TRANSPORT' });
   });
 });
+
+describe('ReportQueue', () => {
+  it('keeps a failure for the next reader when nobody waits, once', async () => {
+    const { ReportQueue } = await import('./report-queue.ts');
+    const { CtapHidError } = await import('../errors.ts');
+    const queue = new ReportQueue();
+    queue.fail(new CtapHidError('ERR_TRANSPORT', 'refused'));
+    await expect(queue.receive(10)).rejects.toMatchObject({ code: 'ERR_TRANSPORT' });
+    await expect(queue.receive(10)).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+  });
+});

@@ -14,6 +14,7 @@ export class ReportQueue {
   private readonly reports: Uint8Array[] = [];
   private readonly waiters: Waiter[] = [];
   private closedError: Error | undefined;
+  private pendingError: Error | undefined;
 
   push(report: Uint8Array): void {
     if (this.closedError) return;
@@ -31,6 +32,11 @@ export class ReportQueue {
     if (this.closedError) return Promise.reject(this.closedError);
     const next = this.reports.shift();
     if (next) return Promise.resolve(next);
+    const pending = this.pendingError;
+    if (pending) {
+      this.pendingError = undefined;
+      return Promise.reject(pending);
+    }
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
@@ -62,6 +68,8 @@ export class ReportQueue {
     if (waiter) {
       clearTimeout(waiter.timer);
       waiter.reject(error);
+    } else {
+      this.pendingError = error;
     }
   }
 }

@@ -29,4 +29,18 @@ describe('UdpHidTransport', () => {
     await expect(transport.receive(10)).rejects.toMatchObject({ code: 'ERR_CLOSED' });
     await transport.close();
   });
+
+  it('nothing listening on loopback: ERR_TRANSPORT that names the address', async () => {
+    const probe = createSocket('udp4');
+    await new Promise<void>((resolve) => probe.bind(0, '127.0.0.1', resolve));
+    const port = probe.address().port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const transport = await UdpHidTransport.connect('127.0.0.1', port);
+    try {
+      await transport.send(new Uint8Array(64));
+      await expect(transport.receive(2000)).rejects.toMatchObject({ code: 'ERR_TRANSPORT' });
+    } finally {
+      await transport.close();
+    }
+  });
 });

@@ -91,7 +91,7 @@ describe('code samples in the documentation', () => {
     );
     const problems = ts
       .getPreEmitDiagnostics(program)
-      .filter((d) => d.file && d.file.fileName.startsWith(out))
+      .filter((d) => d.file?.fileName.startsWith(out))
       .map((d) => {
         const entry = files.find((f) => f.name === d.file?.fileName);
         const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);

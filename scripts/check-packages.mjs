@@ -2,7 +2,7 @@
 // no built .d.ts naming the private @keyward/internal, and a scratch project that installs all
 // tarballs from disk and loads each one through both `import` and `require`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -12,7 +12,8 @@ const published = readdirSync(packagesDir)
   .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) }))
   .filter(({ pkg }) => !pkg.private);
 
-const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+const run = (cmd, args, cwd = root) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const failures = [];
 const scratch = mkdtempSync(join(tmpdir(), 'keyward-pack-'));
@@ -29,9 +30,12 @@ for (const { dir, pkg } of published) {
     process.stdout.write('publint ok, ');
     run(bin('attw'), [tarballs.at(-1), '--format', 'ascii', '--profile', 'node16']);
     process.stdout.write('attw ok, ');
-    const dts = readdirSync(join(cwd, 'dist'), { recursive: true }).filter((f) => String(f).endsWith('.d.ts') || String(f).endsWith('.d.cts'));
+    const dts = readdirSync(join(cwd, 'dist'), { recursive: true }).filter(
+      (f) => String(f).endsWith('.d.ts') || String(f).endsWith('.d.cts'),
+    );
     for (const file of dts) {
-      if (readFileSync(join(cwd, 'dist', String(file)), 'utf8').includes('@keyward/internal')) throw new Error(`dist/${file} names @keyward/internal`);
+      if (readFileSync(join(cwd, 'dist', String(file)), 'utf8').includes('@keyward/internal'))
+        throw new Error(`dist/${file} names @keyward/internal`);
     }
     console.log('types self-contained');
   } catch (error) {
@@ -46,7 +50,11 @@ try {
   run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--omit=optional', ...tarballs], scratch);
   for (const { pkg } of published) {
     const name = pkg.name;
-    const esm = run('node', ['--input-type=module', '-e', `const m = await import('${name}'); console.log(Object.keys(m).length)`], scratch).trim();
+    const esm = run(
+      'node',
+      ['--input-type=module', '-e', `const m = await import('${name}'); console.log(Object.keys(m).length)`],
+      scratch,
+    ).trim();
     const cjs = run('node', ['-e', `const m = require('${name}'); console.log(Object.keys(m).length)`], scratch).trim();
     if (esm === '0' || esm !== cjs) failures.push(`${name}: import gave ${esm} exports, require gave ${cjs}`);
     else console.log(`${name}: import and require give the same ${esm} exports`);

@@ -87,6 +87,21 @@ export async function isSignedBy(cert: ParsedCertificate, issuer: ParsedCertific
   }
 }
 
+/**
+ * Critical extensions an issuing certificate may carry here: the ones this validator processes
+ * (basic constraints, key usage) and ones that do not restrict issuance in an attestation path
+ * (certificate policies: no policy processing is done; extended key usage; subject alternative
+ * name). Any other critical extension (name constraints, policy constraints, ...) fails the path
+ * (RFC 5280 §6.1.4 (o)).
+ */
+const ISSUER_CRITICAL_OK: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  '2.5.29.19',
+  '2.5.29.15',
+  '2.5.29.32',
+  '2.5.29.37',
+  '2.5.29.17',
+]);
+
 function validAt(cert: ParsedCertificate, now: Date): boolean {
   const t = now.getTime();
   return cert.notBefore.getTime() <= t && t <= cert.notAfter.getTime();
@@ -170,6 +185,11 @@ export async function validatePath(
       throw attestationError(`${describe(next)} (position ${i + 1}) exceeds its path length constraint`);
     if (next.keyUsage && !next.keyUsage.has(5))
       throw attestationError(`${describe(next)} (position ${i + 1}) may not sign certificates`);
+    for (const ext of next.extensions.values())
+      if (ext.critical && !ISSUER_CRITICAL_OK.has(ext.oid))
+        throw attestationError(
+          `${describe(next)} (position ${i + 1}) has an unsupported critical extension ${ext.oid}`,
+        );
     if (!(await isSignedBy(cert, next)))
       throw attestationError(`signature of the certificate at position ${i} does not verify with its issuer`);
   }

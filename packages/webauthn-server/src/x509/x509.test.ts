@@ -133,6 +133,17 @@ describe('path validation', () => {
     await expect(validatePath([leaf2, inter2Cert, interCert], [parseCertificate(rootCert)], now)).rejects.toMatchObject(
       { code: 'ERR_ATTESTATION' },
     );
+    const constrained = certificate({
+      subject: INTER_NAME,
+      issuer: ROOT_NAME,
+      subjectKey: inter,
+      issuerKey: root,
+      ca: true,
+      extraExtensions: [extension('2.5.29.30', seq(), true)],
+    });
+    await expect(validatePath([leafCert, constrained], [parseCertificate(rootCert)], now)).rejects.toMatchObject({
+      code: 'ERR_ATTESTATION',
+    });
     const forged = certificate({ subject: BATCH_NAME, issuer: INTER_NAME, subjectKey: leaf, issuerKey: leaf });
     await expect(validatePath([forged, interCert], [parseCertificate(rootCert)], now)).rejects.toMatchObject({
       code: 'ERR_ATTESTATION',

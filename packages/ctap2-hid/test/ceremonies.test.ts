@@ -126,6 +126,12 @@ describe('createCredential / getCredential with @keyward/webauthn-server', () =>
     await expect(getCredential(client, authOptions, { origin })).rejects.toMatchObject({ code: 'ERR_PIN_REQUIRED' });
   });
 
+  it('user verification required on a key without a PIN: ERR_UNSUPPORTED', async () => {
+    const { client } = await open();
+    const authOptions = await generateAuthenticationOptions({ rpID, userVerification: 'required' });
+    await expect(getCredential(client, authOptions, { origin })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });
+  });
+
   it('a key that is already registered is refused (CREDENTIAL_EXCLUDED)', async () => {
     const { client } = await open();
     const regOptions = await generateRegistrationOptions({

@@ -206,6 +206,28 @@ describe('authenticatorConfig', () => {
     });
   });
 
+  it('toggles alwaysUv; refuses what the key does not support', async () => {
+    const { client } = await setup();
+    await client.clientPin.setPin('1234');
+    await client.clientPin.getPinToken('1234', PIN_PERMISSION.acfg);
+    await client.config.toggleAlwaysUv();
+    expect((await client.getInfo()).options.alwaysUv).toBe(true);
+    await expect(client.config.enableEnterpriseAttestation()).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });
+    const u2f = await Ctap2Client.open(new MemoryHidTransport(u2fOnly(new VirtualAuthenticator())));
+    await expect(u2f.config.setMinPINLength({ forceChangePin: true })).rejects.toMatchObject({
+      code: 'ERR_UNSUPPORTED',
+    });
+    await expect(u2f.config.toggleAlwaysUv()).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });
+    await expect(u2f.credentialManagement.metadata()).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });
+  });
+
+  it('a forced PIN protocol the key does not offer is ERR_UNSUPPORTED', async () => {
+    const { client } = await setup({}, { pinUvAuthProtocol: 1 });
+    await client.getInfo();
+    (client as unknown as { conn: { info: { pinUvAuthProtocols: number[] } } }).conn.info.pinUvAuthProtocols = [2];
+    await expect(client.clientPin.getRetries()).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });
+  });
+
   it('a token without the acfg permission is refused', async () => {
     const { client } = await setup();
     await client.clientPin.setPin('1234');

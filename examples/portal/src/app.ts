@@ -56,6 +56,10 @@ export async function createPortal(options: PortalOptions): Promise<{ app: Hono<
     log,
   };
   const app = new Hono<AppEnv>();
+  app.use('*', async (c, next) => {
+    c.set('services', services);
+    await next();
+  });
   app.use('*', securityHeaders);
   app.use('*', bodyLimit({ maxSize: 128 * 1024, onError: (c) => c.text('Request too large', 413) }));
   app.use('*', sessionAndCsrf(services));

@@ -30,13 +30,13 @@ async function newKey(): Promise<Ctap2Client> {
   return ctap;
 }
 
-async function signInWithApp(p: TestPortal, username: string): Promise<Client> {
+async function signInWithApp(p: TestPortal, username: string, step = 0): Promise<Client> {
   const client = new Client(p.app);
   expect(await passwordStep(client, username)).toBe('/sign-in/mfa');
   const res = await client.post('/sign-in/mfa/app', {
-    code: generateTotp({ secret: DEMO_TOTP_SECRET, timestamp: p.clock.now.getTime() }),
+    code: generateTotp({ secret: DEMO_TOTP_SECRET, timestamp: p.clock.now.getTime() + step * 30_000 }),
   });
-  expect(res.location).toBe('/profile');
+  expect(res.location, res.text.slice(0, 3000)).toBe('/profile');
   await client.get('/profile');
   return client;
 }
@@ -265,5 +265,47 @@ describe('FIDO2 tokens over CTAPHID (no browser)', () => {
     expect(
       await portal.db.query("SELECT 1 FROM methods WHERE kind = 'authenticatorApp' AND id = $1", [appId]),
     ).toHaveLength(1);
+  });
+
+  it("an administrator renames and removes a user's key; the holder is told nothing changes for open sessions", async () => {
+    portal = await startPortal();
+    const ctap = await newKey();
+    const admin = await signInWithApp(portal, 'admin');
+    const aliceId = /href="\/admin\/users\/([^"]+)">alice</.exec(
+      (await admin.get('/admin/users?q=alice')).text,
+    )?.[1] as string;
+    const base = `/admin/users/${aliceId}/tokens`;
+    const id = await registerKey(admin, ctap, base, 'Issued key');
+    await admin.get(`${base}/${id}/edit`);
+    expect((await admin.post(`${base}/${id}/edit`, { nickname: '' })).res.status).toBe(400);
+    expect((await admin.post(`${base}/${id}/edit`, { nickname: 'Reissued key' })).location).toBe(base);
+    expect((await admin.get(base)).text).toContain('<td>Reissued key</td>');
+    const confirm = await admin.get(`${base}/${id}/remove`);
+    expect(confirm.text).toContain('Remove Reissued key?');
+    expect((await admin.post(`${base}/${id}/remove`)).location).toBe(base);
+    const events = await portal.db.query<{ event: string; actor: string }>(
+      'SELECT l.event, a.username AS actor FROM audit_log l JOIN accounts a ON a.id = l.actor_id WHERE l.account_id = $1 ORDER BY l.id',
+      [aliceId],
+    );
+    expect(events.filter((e) => e.event.startsWith('fido2.'))).toEqual([
+      { event: 'fido2.registered_on_behalf', actor: 'admin' },
+      { event: 'fido2.renamed', actor: 'admin' },
+      { event: 'fido2.renamed', actor: 'admin' },
+      { event: 'fido2.removed', actor: 'admin' },
+    ]);
+    // A key id from another account is not found under this user.
+    expect((await admin.get(`${base}/00000000-0000-0000-0000-000000000000/edit`)).res.status).toBe(404);
+  });
+
+  it('with removal.sessions = revoke in the policy, removing a key signs the holder out everywhere', async () => {
+    portal = await startPortal({ policy: { removal: { sessions: 'revoke' } } });
+    const ctap = await newKey();
+    const alice = await signInWithApp(portal, 'alice');
+    const id = await registerKey(alice, ctap, '/tokens', 'Blue key');
+    const elsewhere = await signInWithApp(portal, 'alice', 1);
+    const confirm = await alice.get(`/tokens/${id}/remove`);
+    expect(confirm.text).toContain('signed out everywhere');
+    expect((await alice.post(`/tokens/${id}/remove`)).location).toBe('/sign-in');
+    expect((await elsewhere.get('/profile')).res.headers.get('location')).toBe('/sign-in');
   });
 });

@@ -124,6 +124,28 @@ describe('security info', () => {
   });
 });
 
+describe('pages', () => {
+  it('hides the developer outbox outside demo mode and answers unknown pages with a calm 404', async () => {
+    portal = await startPortal({ demo: false });
+    const client = new Client(portal.app);
+    expect((await client.get('/dev/outbox')).res.status).toBe(404);
+    const missing = await client.get('/nowhere');
+    expect(missing.res.status).toBe(404);
+    expect(missing.text).toContain('Page not found');
+    expect((await client.get('/sign-in')).text).not.toContain('developer outbox');
+  });
+
+  it('refuses oversized bodies', async () => {
+    portal = await startPortal();
+    const client = new Client(portal.app);
+    await client.get('/sign-in');
+    const res = await client.request('POST', '/sign-in', {
+      form: { username: 'alice', password: 'x'.repeat(200 * 1024) },
+    });
+    expect(res.status).toBe(413);
+  });
+});
+
 describe('app passwords', () => {
   it('creates one (shown once, stored hashed), accepts it from a legacy client, and refuses it once revoked', async () => {
     portal = await startPortal();

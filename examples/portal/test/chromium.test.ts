@@ -243,4 +243,24 @@ describe('portal in Chromium', () => {
     await bob.page.goto(`${origin}/profile`);
     expect(bob.page.url()).toBe(`${origin}/sign-in`);
   });
+
+  it('push approval with number matching: the outbox page plays the phone, the sign-in page continues by itself', async () => {
+    const alice = await person();
+    const phone = await person();
+    await passwordStep(alice.page, 'alice');
+    await alice.page.getByRole('link', { name: 'Sign in with other options' }).click();
+    await shot(alice.page, '13-other-options');
+    await alice.page.getByRole('button', { name: 'Approve a request on my authenticator app' }).click();
+    await alice.page.waitForURL(/\/sign-in\/mfa\/push\//);
+    const number = (await alice.page.locator('.number-match').textContent())?.trim() ?? '';
+    expect(number).toMatch(/^\d{2}$/);
+    await shot(alice.page, '14-push-number');
+    await phone.page.goto(`${origin}/dev/outbox`);
+    await shot(phone.page, '15-outbox');
+    await phone.page.getByLabel('Number shown on the sign-in screen').first().fill(number);
+    await phone.page.getByRole('button', { name: 'Approve' }).first().click();
+    await phone.page.waitForURL(`${origin}/dev/outbox`);
+    // push-wait.js polls the status and submits the form once approved.
+    await alice.page.waitForURL(/\/profile$/);
+  });
 });

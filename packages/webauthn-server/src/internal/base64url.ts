@@ -13,8 +13,42 @@ const LOOKUP = /* @__PURE__ */ (() => {
   return table;
 })();
 
+interface BufferLike {
+  from(text: string, encoding: 'base64url'): Uint8Array;
+}
+
+/**
+ * The runtime's native decoder where one exists (Node, Bun: `Buffer`), found by feature detection,
+ * never imported. It is lenient, so the text is validated first; the result is re-viewed as a plain
+ * `Uint8Array`.
+ */
+const NATIVE: BufferLike | undefined = /* @__PURE__ */ (() => {
+  const candidate = (globalThis as { Buffer?: Partial<BufferLike> }).Buffer;
+  return typeof candidate?.from === 'function' ? (candidate as BufferLike) : undefined;
+})();
+const SHAPE = /^[A-Za-z0-9_\-+/]*={0,2}$/;
+
 /** Decodes base64url text, or returns `undefined` for anything that is not canonical base64(url). */
 export function decodeBase64url(text: string): Uint8Array | undefined {
+  if (NATIVE !== undefined && text.length > 64) {
+    if (!SHAPE.test(text)) return undefined;
+    let end = text.length;
+    while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */) end--;
+    const rest = end % 4;
+    if (rest === 1) return undefined;
+    if (rest > 1) {
+      // Leftover bits of the last character must be zero (canonical encoding).
+      const last = LOOKUP[text.charCodeAt(end - 1)] as number;
+      if (last & (rest === 2 ? 0x0f : 0x03)) return undefined;
+    }
+    const decoded = NATIVE.from(text, 'base64url');
+    return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
+  }
+  return decodePortable(text);
+}
+
+/** The portable decoder (exported for tests). */
+export function decodePortable(text: string): Uint8Array | undefined {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */) end--;
   if (text.length - end > 2 || end % 4 === 1) return undefined;

@@ -7,7 +7,7 @@ import {
 } from '@keyward/webauthn-server';
 import { describe, expect, it } from 'vitest';
 import { Ctap2Client, createCredential, getCredential, MemoryHidTransport } from '../src/index.ts';
-import { VirtualAuthenticator } from '../src/virtual/index.ts';
+import { delayPresence, VirtualAuthenticator } from '../src/virtual/index.ts';
 
 const origin = 'https://example.com';
 const rpID = 'example.com';
@@ -130,6 +130,14 @@ describe('createCredential / getCredential with @keyward/webauthn-server', () =>
     const { client } = await open();
     const authOptions = await generateAuthenticationOptions({ rpID, userVerification: 'required' });
     await expect(getCredential(client, authOptions, { origin })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });
+  });
+
+  it('the options JSON timeout bounds the wait for a touch (ERR_TIMEOUT), and the key stays usable', async () => {
+    const key = new VirtualAuthenticator({ presence: delayPresence(0, 'never') });
+    const client = await Ctap2Client.open(new MemoryHidTransport(key));
+    const regOptions = await generateRegistrationOptions({ rpName: 'Example', rpID, userName: 'frank', timeout: 300 });
+    await expect(createCredential(client, regOptions, { origin })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+    expect((await client.getInfo()).versions).toContain('FIDO_2_1');
   });
 
   it('a key that is already registered is refused (CREDENTIAL_EXCLUDED)', async () => {

@@ -98,3 +98,9 @@ export async function userVerification(
   }
   return {};
 }
+
+/** Internal: the options JSON `timeout` bounds the whole key operation unless the caller set one. */
+export function withTimeout(options: CallOptions, timeout: number | undefined): CallOptions {
+  if (options.operationTimeoutMs !== undefined || timeout === undefined || !(timeout > 0)) return options;
+  return { ...options, operationTimeoutMs: timeout };
+}

@@ -4,7 +4,15 @@ import { decodeValue, read } from '../client/cbor.ts';
 import type { Ctap2Client } from '../client/ctap2-client.ts';
 import { PIN_PERMISSION } from '../ctap2/constants.ts';
 import { CtapHidError, isCtapError } from '../errors.ts';
-import { type CeremonyOptions, clientData, descriptors, fromB64u, resolveRpId, userVerification } from './common.ts';
+import {
+  type CeremonyOptions,
+  clientData,
+  descriptors,
+  fromB64u,
+  resolveRpId,
+  userVerification,
+  withTimeout,
+} from './common.ts';
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from './types.ts';
 
 const P256_SPKI_PREFIX = /* @__PURE__ */ Uint8Array.from([
@@ -92,7 +100,7 @@ export async function createCredential(
   };
   let result: Awaited<ReturnType<Ctap2Client['makeCredential']>>;
   try {
-    result = await client.makeCredential(call, options);
+    result = await client.makeCredential(call, withTimeout(options, optionsJSON.timeout));
   } catch (error) {
     if (isCtapError(error) && error.code === 'CTAP2_ERR_PUAT_REQUIRED' && options.pin === undefined) {
       throw new CtapHidError('ERR_PIN_REQUIRED', 'the key needs its PIN to register: pass `pin`', { cause: error });

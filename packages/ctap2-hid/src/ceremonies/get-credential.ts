@@ -4,7 +4,7 @@ import type { AssertionResult } from '../client/credentials.ts';
 import type { Ctap2Client } from '../client/ctap2-client.ts';
 import { PIN_PERMISSION } from '../ctap2/constants.ts';
 import { CtapHidError, isCtapError } from '../errors.ts';
-import { type CeremonyOptions, clientData, descriptors, resolveRpId, userVerification } from './common.ts';
+import { type CeremonyOptions, clientData, descriptors, resolveRpId, userVerification, withTimeout } from './common.ts';
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from './types.ts';
 
 /** Options of {@link getCredential}. */
@@ -64,7 +64,7 @@ export async function getCredential(
   };
   let assertions: AssertionResult[];
   try {
-    assertions = await client.getAssertions(params, options);
+    assertions = await client.getAssertions(params, withTimeout(options, optionsJSON.timeout));
   } catch (error) {
     if (isCtapError(error) && error.code === 'CTAP2_ERR_PUAT_REQUIRED' && options.pin === undefined) {
       throw new CtapHidError('ERR_PIN_REQUIRED', 'the key needs its PIN to sign in: pass `pin`', { cause: error });

@@ -101,6 +101,13 @@ describe('keyward-token commands', () => {
     expect(missing.code).toBe(2);
   });
 
+  it('--pin-protocol 1 drives the PIN commands with protocol 1', async () => {
+    const key = newKey();
+    expect((await run(key, ['--pin-protocol', '1', 'pin', 'set'], ['1234'])).code).toBe(0);
+    expect((await run(key, ['--pin-protocol', '1', 'pin', 'change'], ['1234', '4321'])).code).toBe(0);
+    expect((await run(key, ['--pin-protocol', '2', 'creds', 'list'], ['4321'])).code).toBe(0);
+  });
+
   it('pin change on a key without a PIN says how to set one', async () => {
     const result = await run(newKey(), ['pin', 'change'], ['1234', '5678']);
     expect(result.code).toBe(4);

@@ -31,6 +31,7 @@ Options:
   --json                   machine-readable output on stdout
   --pin-stdin              read PINs from stdin, one per line (automatic when stdin is not a terminal)
   --timeout MS             how long the key may stay silent (default 5000)
+  --pin-protocol 1|2       force a PIN/UV auth protocol (default: 2 when offered, else 1)
   -h, --help               show this help
 
 PINs are never taken as arguments. On a terminal they are read without echo;
@@ -56,6 +57,7 @@ export interface TokenOptions {
   yes: boolean;
   forceChange: boolean;
   minLength?: number;
+  pinProtocol?: 1 | 2;
   positionals: string[];
 }
 
@@ -88,6 +90,7 @@ export function parseTokenArgs(argv: string[]): TokenOptions | 'help' {
         yes: { type: 'boolean' },
         'force-change': { type: 'boolean' },
         'min-length': { type: 'string' },
+        'pin-protocol': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -114,6 +117,10 @@ export function parseTokenArgs(argv: string[]): TokenOptions | 'help' {
     const n = Number(v['min-length']);
     if (!Number.isInteger(n) || n < 4 || n > 63) throw new UsageError('--min-length needs a number from 4 to 63');
     options.minLength = n;
+  }
+  if (v['pin-protocol'] !== undefined) {
+    if (v['pin-protocol'] !== '1' && v['pin-protocol'] !== '2') throw new UsageError('--pin-protocol needs 1 or 2');
+    options.pinProtocol = v['pin-protocol'] === '1' ? 1 : 2;
   }
   return options;
 }
@@ -147,7 +154,10 @@ export async function runTokenCli(
     const connect = async (): Promise<Ctap2Client> => {
       const transport = await openTransport(options);
       try {
-        client = await Ctap2Client.open(transport, { timeoutMs: options.timeoutMs });
+        client = await Ctap2Client.open(transport, {
+          timeoutMs: options.timeoutMs,
+          ...(options.pinProtocol ? { pinUvAuthProtocol: options.pinProtocol } : {}),
+        });
       } catch (error) {
         await transport.close().catch(() => undefined);
         throw error;

@@ -136,6 +136,14 @@ describe('answers on the channel', () => {
     });
   }
 
+  it('skips the late KEEPALIVE_CANCEL end of an earlier cancelled request', async () => {
+    const { ch } = await channel((_r, d) => {
+      d.answer(CID, CTAPHID_CMD.CBOR, Uint8Array.of(0x2d));
+      d.answer(CID, CTAPHID_CMD.CBOR, Uint8Array.of(0, 0xa0));
+    });
+    expect(await ch.call(CTAPHID_CMD.CBOR, Uint8Array.of(4))).toEqual(Uint8Array.of(0, 0xa0));
+  });
+
   it('CTAPHID_ERROR: ERR_DEVICE with the code', async () => {
     const { ch } = await channel((_r, d) => d.push(report(CID, 0x80 | CTAPHID_CMD.ERROR, [0, 1, 0x06])));
     await expect(ch.call(CTAPHID_CMD.CBOR, Uint8Array.of(4))).rejects.toMatchObject({
@@ -145,7 +153,7 @@ describe('answers on the channel', () => {
   });
 
   it('keepalives forever: ERR_TIMEOUT after operationTimeoutMs', async () => {
-    const { ch } = await channel((r, d) => {
+    const { ch, device } = await channel((r, d) => {
       if (r[4] !== (0x80 | CTAPHID_CMD.CBOR)) return;
       const timer = setInterval(() => d.push(report(CID, 0x80 | CTAPHID_CMD.KEEPALIVE, [0, 1, 1])), 10);
       setTimeout(() => clearInterval(timer), 1000);
@@ -153,6 +161,8 @@ describe('answers on the channel', () => {
     await expect(ch.call(CTAPHID_CMD.CBOR, Uint8Array.of(4), { operationTimeoutMs: 150 })).rejects.toMatchObject({
       code: 'ERR_TIMEOUT',
     });
+    // The host gave up, so it told the key to stop too.
+    expect(device.sent.some((r) => r[4] === (0x80 | CTAPHID_CMD.CANCEL))).toBe(true);
   });
 
   it('abort sends CTAPHID_CANCEL; a key that ignores it still ends in ERR_CANCELLED', async () => {

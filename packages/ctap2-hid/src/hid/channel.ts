@@ -197,11 +197,18 @@ export class CtapHidChannel {
     const silenceMs = options.timeoutMs ?? this.timeoutMs;
     const operationEnd = Date.now() + (options.operationTimeoutMs ?? this.operationTimeoutMs);
     let cancelEnd: number | undefined;
-    const onAbort = (): void => {
-      cancelEnd = Date.now() + this.cancelGraceMs;
+    let timedOut = false;
+    const overtime = (): CtapHidError =>
+      new CtapHidError('ERR_TIMEOUT', 'the device did not finish the request in time (keepalives only)');
+    const sendCancel = (): void => {
       // CTAP 2.1 §11.2.9.1.5: CANCEL has no answer; the pending request ends with KEEPALIVE_CANCEL.
+      if (cmd !== CTAPHID_CMD.CBOR && cmd !== CTAPHID_CMD.MSG) return;
       const [report] = encodeMessage(cid, CTAPHID_CMD.CANCEL, new Uint8Array(0));
       this.send(report as Uint8Array).catch(() => undefined);
+    };
+    const onAbort = (): void => {
+      cancelEnd = Date.now() + this.cancelGraceMs;
+      sendCancel();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     let lastStatus: number | undefined;
@@ -212,15 +219,22 @@ export class CtapHidChannel {
         const now = Date.now();
         const end = Math.min(operationEnd, cancelEnd ?? Number.POSITIVE_INFINITY);
         if (now >= end) {
+          if (timedOut || (cmd !== CTAPHID_CMD.CBOR && cmd !== CTAPHID_CMD.MSG)) throw overtime();
           if (cancelEnd !== undefined && signal) throw cancelled(signal);
-          throw new CtapHidError('ERR_TIMEOUT', 'the device did not finish the request in time (keepalives only)');
+          // The host gives up: tell the key to stop waiting for a touch, and let it end the request.
+          timedOut = true;
+          cancelEnd = now + this.cancelGraceMs;
+          sendCancel();
+          continue;
         }
         let report: Uint8Array;
         try {
           report = await this.transport.receive(Math.max(1, Math.min(silenceMs, end - now)));
         } catch (error) {
+          if (timedOut) throw overtime();
           if (cancelEnd !== undefined && signal) throw cancelled(signal, error);
           if (isCtapHidError(error) && error.code === 'ERR_TIMEOUT') {
+            sendCancel();
             const note = skipped > 0 ? ` (${skipped} report(s) for other channels skipped)` : '';
             throw new CtapHidError('ERR_TIMEOUT', `the device did not answer within ${silenceMs} ms${note}`, {
               cause: error,
@@ -270,7 +284,11 @@ export class CtapHidChannel {
           const answer = assembler.payload;
           assembler = undefined;
           if (accept && !accept(answer)) continue;
+          if (timedOut) throw overtime();
           if (signal?.aborted) throw cancelled(signal);
+          // The late end of an earlier request this host cancelled (CTAP2_ERR_KEEPALIVE_CANCEL alone): skip it.
+          if (cmd === CTAPHID_CMD.CBOR && answer.length === 1 && answer[0] === 0x2d && cancelEnd === undefined)
+            continue;
           return answer;
         }
       }

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export { APPLE_WEBAUTHN_ROOT_CERTIFICATE } from './attestation/apple.ts';
 export type { AttestationType } from './attestation/types.ts';
 export {
   type StoredCredential,
@@ -27,6 +28,22 @@ export {
 } from './cose/key.ts';
 export { verifyWithCoseKey } from './crypto/verify.ts';
 export { isWebAuthnError, WebAuthnError, type WebAuthnErrorCode } from './errors.ts';
+export {
+  type FetchLike,
+  type FetchLikeResponse,
+  FIDO_MDS_URL,
+  fetchMetadataBlob,
+} from './metadata/fetch-metadata-blob.ts';
+export { FIDO_MDS_ROOT_CERTIFICATE } from './metadata/fido-mds-root.ts';
+export { type MetadataEntriesOptions, MetadataStore, type MetadataStoreOptions } from './metadata/metadata-store.ts';
+export {
+  type AuthenticatorStatus,
+  COMPROMISED_STATUSES,
+  type MetadataBlobPayload,
+  type MetadataEntry,
+  type MetadataStatement,
+  type MetadataStatusReport,
+} from './metadata/types.ts';
 export {
   type CredentialDescriptorInput,
   type GenerateAuthenticationOptionsOptions,

@@ -477,3 +477,11 @@ function decodeMap(bytes: Uint8Array): Map<unknown, unknown> {
 import { cborDecode as cborDecodeForTest } from '../src/internal/cbor.ts';
 
 void seq;
+
+describe('MetadataStore satisfies MetadataLookup', () => {
+  it('type-checks as the attestation.metadata option', async () => {
+    const { MetadataStore } = await import('../src/index.ts');
+    const store: MetadataLookup = MetadataStore.fromEntries([]);
+    expect(store.getEntryByAaguid('00000000-0000-0000-0000-000000000001')).toBeUndefined();
+  });
+});

@@ -219,7 +219,8 @@ async function verify(options: VerifyAuthenticationResponseOptions): Promise<Ver
   // Steps 11-14: type, challenge, origin, cross-origin.
   if (client.type !== 'webauthn.get')
     throw fail('ERR_TYPE_MISMATCH', `clientDataJSON.type must be "webauthn.get", found "${client.type}"`);
-  await checkChallenge(options.expectedChallenge, client.challenge);
+  const pending = checkChallenge(options.expectedChallenge, client.challenge);
+  if (pending) await pending;
   const origin = checkOrigin(client, { origins, allowCrossOrigin, topOrigins });
   const authData = parseAuthenticatorData(authDataBytes);
   // Step 15: rpIdHash, or the AppID's hash when the appid extension was used.

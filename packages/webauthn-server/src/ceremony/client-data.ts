@@ -64,24 +64,31 @@ export function checkExpectedChallengeOption(expected: unknown): void {
     throw new WebAuthnError('ERR_BAD_OPTIONS', 'expectedChallenge must be a non-empty base64url string or a function');
 }
 
-/** Verifies the challenge (WebAuthn L3 §7.1 step 8, §7.2 step 12). */
-export async function checkChallenge(expected: ExpectedChallenge, received: string): Promise<void> {
-  if (typeof expected === 'function') {
-    let ok: boolean;
-    try {
-      ok = (await expected(received)) === true;
-    } catch (cause) {
-      throw fail('ERR_CHALLENGE_MISMATCH', 'the expectedChallenge function threw', cause);
-    }
-    if (!ok) throw fail('ERR_CHALLENGE_MISMATCH', 'the expectedChallenge function rejected the challenge');
-    return;
-  }
+/**
+ * Verifies the challenge (WebAuthn L3 §7.1 step 8, §7.2 step 12). Synchronous for a string; a
+ * promise only when the caller's predicate is a function.
+ */
+export function checkChallenge(expected: ExpectedChallenge, received: string): void | Promise<void> {
+  if (typeof expected === 'function') return checkChallengeWith(expected, received);
   if (expected === received) return;
   // Same bytes written differently (padding, standard alphabet) still match.
   const a = base64urlToBytes(expected);
   const b = base64urlToBytes(received);
   if (a && b && equalBytes(a, b)) return;
   throw fail('ERR_CHALLENGE_MISMATCH', `challenge mismatch: expected "${expected}", received "${received}"`);
+}
+
+async function checkChallengeWith(
+  predicate: (challenge: string) => boolean | Promise<boolean>,
+  received: string,
+): Promise<void> {
+  let ok: boolean;
+  try {
+    ok = (await predicate(received)) === true;
+  } catch (cause) {
+    throw fail('ERR_CHALLENGE_MISMATCH', 'the expectedChallenge function threw', cause);
+  }
+  if (!ok) throw fail('ERR_CHALLENGE_MISMATCH', 'the expectedChallenge function rejected the challenge');
 }
 
 /** Options shared by both ceremonies for origin checks. */

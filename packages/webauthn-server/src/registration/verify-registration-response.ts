@@ -173,7 +173,8 @@ async function verify(options: VerifyRegistrationResponseOptions): Promise<Verif
   // Steps 7-10: type, challenge, origin, cross-origin.
   if (client.type !== 'webauthn.create')
     throw fail('ERR_TYPE_MISMATCH', `clientDataJSON.type must be "webauthn.create", found "${client.type}"`);
-  await checkChallenge(options.expectedChallenge, client.challenge);
+  const pending = checkChallenge(options.expectedChallenge, client.challenge);
+  if (pending) await pending;
   const origin = checkOrigin(client, { origins, allowCrossOrigin, topOrigins });
   // Step 11: hash of clientDataJSON (noble: synchronous), computed when a format first reads it
   // (`none` never does).
@@ -227,7 +228,11 @@ async function verify(options: VerifyRegistrationResponseOptions): Promise<Verif
     now,
   });
   // Steps 22-23: trust.
-  const { attestationTrusted } = await evaluateTrust(attestation, aaguid, policy, now);
+  // Step 23 for `none` needs no path work: answer without a promise.
+  const { attestationTrusted } =
+    attestation.attestationType === 'none' && policy === undefined
+      ? { attestationTrusted: false }
+      : await evaluateTrust(attestation, aaguid, policy, now);
   const transports =
     Array.isArray(inner.transports) && inner.transports.every((t) => typeof t === 'string')
       ? [...(inner.transports as string[])]

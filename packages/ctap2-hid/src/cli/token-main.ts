@@ -1,8 +1,9 @@
 /** Internal: keyward-token's argument parsing and dispatch; `keyward-token.ts` runs it on the process. */
 import { parseArgs } from 'node:util';
-import { Ctap2Client } from '../client/ctap2-client.ts';
+import { Ctap2Client, selectAuthenticator } from '../client/ctap2-client.ts';
+import { CtapHidError } from '../errors.ts';
 import type { HidTransport } from '../hid/transport.ts';
-import { NodeHidTransport } from '../transports/node-hid.ts';
+import { type NodeHidOptions, NodeHidTransport } from '../transports/node-hid.ts';
 import { UdpHidTransport } from '../transports/udp.ts';
 import { runCommand } from './token-commands.ts';
 import { EXIT, explain, UsageError } from './token-errors.ts';
@@ -27,7 +28,8 @@ Commands:
 
 Options:
   --udp HOST:PORT          talk to a virtual key (keyward-authenticator serve --udp)
-  --device PATH            the USB key to use (from list); default: the only one
+  --device PATH            the USB key to use (from list); default: the only one,
+                           or with several plugged in, the one you touch
   --json                   machine-readable output on stdout
   --pin-stdin              read PINs from stdin, one per line (automatic when stdin is not a terminal)
   --timeout MS             how long the key may stay silent (default 5000)
@@ -62,7 +64,7 @@ export interface TokenOptions {
 }
 
 /** How the CLI opens a transport; tests inject their own. */
-export type OpenTransport = (options: TokenOptions) => Promise<HidTransport>;
+export type OpenTransport = (options: TokenOptions, io: TokenIo) => Promise<HidTransport>;
 
 function parseHostPort(value: string): { host: string; port: number } {
   const match = /^\[([^\]]+)\]:(\d+)$/.exec(value) ?? /^([^:]+):(\d+)$/.exec(value);
@@ -125,11 +127,44 @@ export function parseTokenArgs(argv: string[]): TokenOptions | 'help' {
   return options;
 }
 
-/** Opens the transport named by the options: UDP, a USB path, or the only USB key. */
-export const defaultOpenTransport: OpenTransport = async (options) => {
+/**
+ * Opens a USB key: the one at `--device`, the only one, or (with several plugged in) the one the
+ * user touches, as browsers do.
+ */
+export async function openUsb(
+  options: TokenOptions,
+  io: TokenIo,
+  hidOptions: NodeHidOptions = {},
+): Promise<HidTransport> {
+  if (options.device !== undefined) return NodeHidTransport.open(options.device, hidOptions);
+  const devices = await NodeHidTransport.listDevices(hidOptions);
+  if (devices.length <= 1) return NodeHidTransport.open(undefined, hidOptions);
+  const transports = await Promise.allSettled(devices.map((d) => NodeHidTransport.open(d.path, hidOptions)));
+  const opened = transports.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []));
+  const clients = (
+    await Promise.allSettled(opened.map((t) => Ctap2Client.open(t, { timeoutMs: options.timeoutMs })))
+  ).flatMap((c, i) => (c.status === 'fulfilled' ? [{ client: c.value, transport: opened[i] as HidTransport }] : []));
+  await Promise.all(
+    opened.filter((t) => !clients.some((c) => c.transport === t)).map((t) => t.close().catch(() => undefined)),
+  );
+  if (clients.length === 0) throw new CtapHidError('ERR_NO_DEVICE', 'none of the plugged-in security keys answered');
+  if (clients.length === 1) return (clients[0] as { transport: HidTransport }).transport;
+  io.stderr.write(`${clients.length} security keys are plugged in: touch the one to use…\n`);
+  try {
+    const chosen = await selectAuthenticator(clients.map((c) => c.client));
+    await Promise.all(clients.filter((c) => c.client !== chosen).map((c) => c.client.close().catch(() => undefined)));
+    return (clients.find((c) => c.client === chosen) as { transport: HidTransport }).transport;
+  } catch (error) {
+    await Promise.all(clients.map((c) => c.client.close().catch(() => undefined)));
+    throw error;
+  }
+}
+
+/** Opens the transport named by the options: UDP, or USB (see {@link openUsb}). */
+export function defaultOpenTransport(options: TokenOptions, io: TokenIo): Promise<HidTransport> {
   if (options.udp) return UdpHidTransport.connect(options.udp.host, options.udp.port);
-  return NodeHidTransport.open(options.device);
-};
+  return openUsb(options, io);
+}
 
 /**
  * Runs keyward-token with `argv` and returns the exit code. Never throws: every error is explained
@@ -152,7 +187,7 @@ export async function runTokenCli(
     json = options.json;
     const pins = new PinReader(io, options.pinStdin);
     const connect = async (): Promise<Ctap2Client> => {
-      const transport = await openTransport(options);
+      const transport = await openTransport(options, io);
       try {
         client = await Ctap2Client.open(transport, {
           timeoutMs: options.timeoutMs,

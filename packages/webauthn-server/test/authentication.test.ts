@@ -35,7 +35,7 @@ async function verify(
   });
 }
 
-describe('accepted assertions', () => {
+describe('accepted assertions', { timeout: 60_000 }, () => {
   for (const alg of [-7, -35, -36, -8, -257, -37, -258, -38, -65535] as const) {
     it(`COSE alg ${alg}`, async () => {
       const credential = newCredential(alg);
@@ -114,7 +114,7 @@ describe('accepted assertions', () => {
   });
 });
 
-describe('rejected assertions', () => {
+describe('rejected assertions', { timeout: 60_000 }, () => {
   it('ERR_TYPE_MISMATCH', async () => {
     await expect(verify({ clientData: { type: 'webauthn.create' } })).rejects.toMatchObject({
       code: 'ERR_TYPE_MISMATCH',

@@ -99,7 +99,7 @@ const regOptions = (response: unknown, challenge: string) => ({
   attestation: { now: new Date('2030-01-01T00:00:00Z') },
 });
 
-describe('registration: only WebAuthnError escapes', () => {
+describe('registration: only WebAuthnError escapes', { timeout: 60_000 }, () => {
   it('the unmodified samples verify (the mutations start from valid input)', async () => {
     for (const s of samples)
       await expect(verifyRegistrationResponse(regOptions(s.response, s.challenge))).resolves.toBeDefined();
@@ -195,7 +195,7 @@ describe('registration: only WebAuthnError escapes', () => {
   });
 });
 
-describe('authentication: only WebAuthnError escapes', () => {
+describe('authentication: only WebAuthnError escapes', { timeout: 60_000 }, () => {
   const options = (response: unknown, publicKey: Uint8Array = assertion.cose) => ({
     response: response as never,
     expectedChallenge: assertion.challenge,
@@ -226,7 +226,7 @@ describe('authentication: only WebAuthnError escapes', () => {
   });
 });
 
-describe('parsers: only WebAuthnError escapes', () => {
+describe('parsers: only WebAuthnError escapes', { timeout: 60_000 }, () => {
   it('parseCoseKey on random and mutated bytes', () => {
     const valid = newCredential(-7).cose;
     fc.assert(

@@ -51,7 +51,7 @@ const x5c = (extra: Partial<RegistrationBuild> = {}): RegistrationBuild => ({
   ...extra,
 });
 
-describe('accepted registrations', () => {
+describe('accepted registrations', { timeout: 60_000 }, () => {
   it('none: returns the credential, flags, AAGUID and untrusted none attestation', async () => {
     const credential = newCredential(-7);
     const r = await verify({ credential, flags: FLAGS.UP | FLAGS.UV | FLAGS.BE | FLAGS.BS | FLAGS.AT, signCount: 5 });
@@ -170,7 +170,7 @@ describe('accepted registrations', () => {
   });
 });
 
-describe('rejected registrations', () => {
+describe('rejected registrations', { timeout: 60_000 }, () => {
   it('ERR_TYPE_MISMATCH for webauthn.get client data', async () => {
     await expect(verify({ clientData: { type: 'webauthn.get' } })).rejects.toMatchObject({ code: 'ERR_TYPE_MISMATCH' });
   });
@@ -342,7 +342,7 @@ describe('rejected registrations', () => {
   });
 });
 
-describe('trust policy', () => {
+describe('trust policy', { timeout: 60_000 }, () => {
   it('ERR_ATTESTATION_UNTRUSTED when anchors are configured and the chain does not reach them; allowUntrusted accepts it', async () => {
     await expect(verify(x5c(), { attestation: { trustAnchors: [otherRootCert] } })).rejects.toMatchObject({
       code: 'ERR_ATTESTATION_UNTRUSTED',
@@ -444,7 +444,7 @@ describe('trust policy', () => {
   });
 });
 
-describe('option validation (ERR_BAD_OPTIONS)', () => {
+describe('option validation (ERR_BAD_OPTIONS)', { timeout: 60_000 }, () => {
   it('refuses invalid options', async () => {
     const { response, challenge } = buildRegistration();
     const good = { response, expectedChallenge: challenge, expectedOrigin: ORIGIN, expectedRPID: RP_ID };
@@ -478,7 +478,7 @@ import { cborDecode as cborDecodeForTest } from '../src/internal/cbor.ts';
 
 void seq;
 
-describe('MetadataStore satisfies MetadataLookup', () => {
+describe('MetadataStore satisfies MetadataLookup', { timeout: 60_000 }, () => {
   it('type-checks as the attestation.metadata option', async () => {
     const { MetadataStore } = await import('../src/index.ts');
     const store: MetadataLookup = MetadataStore.fromEntries([]);

@@ -6,7 +6,7 @@ import { coseKeyToJwk, coseKeyToSpki, parseCoseKey } from './key.ts';
 
 const ec = (curve: string) => generateKeyPairSync('ec', { namedCurve: curve }).publicKey;
 
-describe('parseCoseKey', () => {
+describe('parseCoseKey', { timeout: 60_000 }, () => {
   it('parses EC2, OKP and RSA keys and round-trips them to SPKI and JWK as node:crypto sees them', () => {
     const cases = [
       { alg: -7 as const, key: ec('P-256') },

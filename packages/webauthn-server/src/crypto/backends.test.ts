@@ -36,7 +36,7 @@ async function check(algs: readonly TestAlg[]) {
   }
 }
 
-describe('signature backends', () => {
+describe('signature backends', { timeout: 60_000 }, () => {
   it('native (process.getBuiltinModule)', async () => {
     await check([-7, -35, -36, -8, -257, -37]);
   });

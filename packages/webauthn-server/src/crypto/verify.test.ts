@@ -16,7 +16,7 @@ function pair(alg: TestAlg) {
   return generateKeyPairSync('rsa', { modulusLength: 2048 });
 }
 
-describe('verifyWithCoseKey', () => {
+describe('verifyWithCoseKey', { timeout: 60_000 }, () => {
   for (const alg of [-7, -35, -36, -8, -257, -258, -37, -38, -65535] as const) {
     it(`alg ${alg}: a good signature verifies, a modified one or other data does not`, async () => {
       const { privateKey, publicKey } = pair(alg);
@@ -53,7 +53,7 @@ describe('verifyWithCoseKey', () => {
   });
 });
 
-describe('verifyWithSpki', () => {
+describe('verifyWithSpki', { timeout: 60_000 }, () => {
   it('verifies a P-384 key with SHA-256 (a pair WebCrypto-style engines refuse)', async () => {
     const { privateKey, publicKey } = pair(-35);
     const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));

@@ -18,6 +18,8 @@ export interface Database extends Queryable {
   /** Runs `fn` holding one connection (session-level advisory locks need that). */
   withConnection<T>(fn: (conn: Queryable & { exec(sql: string): Promise<void> }) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** PGlite only: the whole data folder as a tarball (tests start from a migrated template). */
+  dump?(): Promise<Blob>;
 }
 
 /** Where the data lives: a `postgres://` URL, a folder for PGlite, or `memory`. */
@@ -28,17 +30,19 @@ export interface DatabaseLocation {
   dataDir?: string | undefined;
   /** PostgreSQL only: a schema to work in (created when missing); tests use one each. */
   schema?: string | undefined;
+  /** PGlite only: start from this data folder tarball (from {@link Database.dump}). */
+  loadDataDir?: Blob | undefined;
 }
 
 /** Opens the database described by `location`. */
 export async function openDatabase(location: DatabaseLocation): Promise<Database> {
   if (location.url) return openPostgres(location.url, location.schema);
-  return openPglite(location.dataDir);
+  return openPglite(location.dataDir, location.loadDataDir);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = new PGlite(dataDir);
+  const db = new PGlite({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}) });
   await db.waitReady;
   const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
     async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
@@ -70,6 +74,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       return run;
     },
     close: () => db.close(),
+    dump: () => db.dumpDataDir('none'),
   };
 }
 

@@ -55,7 +55,17 @@ export default async function portalLoad(): Promise<void> {
     const url = database.url;
     procs.push(
       ...(await Promise.all(
-        [1, 2].map(() => spawnPortal({ databaseUrl: url, demo: false, scryptCost: DEFAULT_SCRYPT.cost })),
+        [1, 2].map(() =>
+          spawnPortal({
+            databaseUrl: url,
+            demo: false,
+            scryptCost: DEFAULT_SCRYPT.cost,
+            // PORTAL_LOAD_CPU_PROF=<dir>: each portal process writes a V8 CPU profile there on exit.
+            ...(process.env.PORTAL_LOAD_CPU_PROF
+              ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${process.env.PORTAL_LOAD_CPU_PROF}`] }
+              : {}),
+          }),
+        ),
       )),
     );
     db = inspect(url);
@@ -83,6 +93,12 @@ export default async function portalLoad(): Promise<void> {
         return base;
       };
 
+    const meter = () => ({
+      portal: procs.reduce((n, p) => n + cpuMsOf(p.child.pid as number), 0),
+      postgres: clusterCpuMs(cluster.dataDir),
+      generator: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+    });
+
     async function mfaScenario(
       name: string,
       kind: 'totp' | 'key',
@@ -105,7 +121,7 @@ export default async function portalLoad(): Promise<void> {
       const clients = await mfaStageClients(db as ReturnType<typeof inspect>, accountIds, nextIp);
       nextIp += pool;
       freshAgents();
-      return runLoad(name, { processes, concurrency: MFA_USERS, durationMs: seconds * 1000 }, async (_, i) => {
+      return runLoad(name, { processes, concurrency: MFA_USERS, durationMs: seconds * 1000, meter }, async (_, i) => {
         const client = clients[i];
         if (!client) return false;
         const r = agentFor(client, route);
@@ -130,7 +146,7 @@ export default async function portalLoad(): Promise<void> {
       const firstIp = nextIp;
       nextIp += FULL_POOL;
       freshAgents();
-      return runLoad(name, { processes, concurrency: FULL_USERS, durationMs: SECONDS * 1000 }, async (_, i) => {
+      return runLoad(name, { processes, concurrency: FULL_USERS, durationMs: SECONDS * 1000, meter }, async (_, i) => {
         if (i >= FULL_POOL) return false;
         const client = new WebClient(a.base, ipOf(firstIp + i));
         const r = agentFor(client, route);
@@ -167,18 +183,9 @@ export default async function portalLoad(): Promise<void> {
       ],
     ];
     const only = process.env.PORTAL_LOAD_ONLY;
-    const meter = () => ({
-      portal: procs.reduce((n, p) => n + cpuMsOf(p.child.pid as number), 0),
-      postgres: clusterCpuMs(cluster.dataDir),
-      generator: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
-    });
     for (const [name, run] of scenarios) {
       if (only && !name.includes(only)) continue;
-      const before = meter();
       const r = await run();
-      const after = meter();
-      const per = (k: 'portal' | 'postgres' | 'generator') => (after[k] - before[k]) / Math.max(1, r.ok);
-      r.cpuMsPerOp = { portal: per('portal'), postgres: per('postgres'), generator: per('generator') };
       results.push(r);
       console.log(`  … ${describeResult(r)}`);
     }

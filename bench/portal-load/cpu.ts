@@ -24,7 +24,10 @@ export function cpuMsOf(pid: number): number {
   return statOf(pid)?.ms ?? 0;
 }
 
-/** CPU milliseconds used so far by a PostgreSQL cluster: the postmaster and its children alive now. */
+// Backends that have exited keep the CPU time last seen for them (a pool closes idle connections).
+const lastSeen = new Map<number, number>();
+
+/** CPU milliseconds used so far by a PostgreSQL cluster: the postmaster and every child seen so far. */
 export function clusterCpuMs(dataDir: string): number {
   let postmaster: number;
   try {
@@ -32,11 +35,13 @@ export function clusterCpuMs(dataDir: string): number {
   } catch {
     return 0;
   }
-  let total = cpuMsOf(postmaster);
+  lastSeen.set(postmaster, cpuMsOf(postmaster));
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const s = statOf(Number(name));
-    if (s && s.ppid === postmaster) total += s.ms;
+    if (s && s.ppid === postmaster) lastSeen.set(Number(name), s.ms);
   }
+  let total = 0;
+  for (const ms of lastSeen.values()) total += ms;
   return total;
 }

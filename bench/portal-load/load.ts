@@ -35,7 +35,13 @@ export function quantile(sorted: number[], q: number): number {
  */
 export async function runLoad(
   name: string,
-  options: { processes: number; concurrency: number; durationMs: number },
+  options: {
+    processes: number;
+    concurrency: number;
+    durationMs: number;
+    /** CPU milliseconds so far per party; read just before and just after the load. */
+    meter?: () => { portal: number; postgres: number; generator: number };
+  },
   step: (worker: number, i: number) => Promise<boolean | undefined>,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
@@ -45,6 +51,7 @@ export async function runLoad(
   const start = performance.now();
   const deadline = start + options.durationMs;
   let stopped = false;
+  const before = options.meter?.();
   const loops = Array.from({ length: options.concurrency }, async (_, worker) => {
     while (!stopped && performance.now() < deadline) {
       const i = next++;
@@ -64,6 +71,7 @@ export async function runLoad(
   });
   await Promise.all(loops);
   const seconds = (performance.now() - start) / 1000;
+  const after = options.meter?.();
   latencies.sort((x, y) => x - y);
   return {
     name,
@@ -77,6 +85,15 @@ export async function runLoad(
     p99Ms: quantile(latencies, 0.99),
     maxMs: latencies.at(-1) ?? Number.NaN,
     errorSamples,
+    ...(before && after
+      ? {
+          cpuMsPerOp: {
+            portal: (after.portal - before.portal) / Math.max(1, latencies.length),
+            postgres: (after.postgres - before.postgres) / Math.max(1, latencies.length),
+            generator: (after.generator - before.generator) / Math.max(1, latencies.length),
+          },
+        }
+      : {}),
   };
 }
 

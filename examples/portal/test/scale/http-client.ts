@@ -10,9 +10,13 @@ export interface HttpAnswer {
   text: string;
 }
 
-/** One keep-alive agent per process (sockets are reused across users, like a proxy's pool). */
+/**
+ * One keep-alive agent per process (sockets are reused across users, like a proxy's pool).
+ * FIFO keeps every pooled socket in use: with LIFO some would sit idle past the server's
+ * keep-alive timeout (5 s) and race its close when picked up again (ECONNRESET).
+ */
 export function keepAliveAgent(maxSockets = 64): Agent {
-  return new Agent({ keepAlive: true, maxSockets });
+  return new Agent({ keepAlive: true, maxSockets, scheduling: 'fifo' });
 }
 
 const defaultAgent = keepAliveAgent();

@@ -35,6 +35,8 @@ export interface SpawnOptions {
   demo?: boolean;
   poolMax?: number;
   env?: Record<string, string>;
+  /** Extra Node flags (for example `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 /** A port nobody listens on right now. */
@@ -54,28 +56,27 @@ export function freePort(): Promise<number> {
 /** Starts `src/server.ts` and resolves once it listens (its start-up line is printed). */
 export async function spawnPortal(options: SpawnOptions): Promise<PortalProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=@keyward/source', join(REPO_ROOT, 'examples', 'portal', 'src', 'server.ts')],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ORIGIN: SHARED_ORIGIN,
-        RP_ID: 'localhost',
-        DATABASE_URL: options.databaseUrl,
-        KEYWARD_DEMO: options.demo === false ? '0' : '1',
-        SCRYPT_COST: String(options.scryptCost ?? 1024),
-        TRUST_PROXY: '1',
-        PG_POOL_MAX: String(options.poolMax ?? 10),
-        ...(options.env ?? {}),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  // PORTAL_SERVER_ENTRY runs another entry instead, e.g. the build: examples/portal/dist/server.js.
+  const entry = process.env.PORTAL_SERVER_ENTRY ?? join(REPO_ROOT, 'examples', 'portal', 'src', 'server.ts');
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx', '--conditions=@keyward/source'] : [];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, entry], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ORIGIN: SHARED_ORIGIN,
+      RP_ID: 'localhost',
+      DATABASE_URL: options.databaseUrl,
+      KEYWARD_DEMO: options.demo === false ? '0' : '1',
+      SCRYPT_COST: String(options.scryptCost ?? 1024),
+      TRUST_PROXY: '1',
+      PG_POOL_MAX: String(options.poolMax ?? 10),
+      ...(options.env ?? {}),
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => {
     out += d.toString();

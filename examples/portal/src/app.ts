@@ -10,6 +10,8 @@ import { appPasswordRoutes } from './routes/app-passwords.ts';
 import { methodRoutes } from './routes/methods.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { signInRoutes } from './routes/sign-in.ts';
+import { signInKeyRoutes } from './routes/sign-in-key.ts';
+import { signInOutOfBandRoutes } from './routes/sign-in-oob.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { KnownNetworks } from './security/networks.ts';
 import { randomToken } from './security/tokens.ts';
@@ -64,6 +66,8 @@ export async function createPortal(options: PortalOptions): Promise<{ app: Hono<
   app.use('*', bodyLimit({ maxSize: 128 * 1024, onError: (c) => c.text('Request too large', 413) }));
   app.use('*', sessionAndCsrf(services));
   signInRoutes(app);
+  signInKeyRoutes(app);
+  signInOutOfBandRoutes(app);
   pageRoutes(app);
   tokenRoutes(app);
   methodRoutes(app);

@@ -1,6 +1,6 @@
 /** PinReader: no echo on a terminal (backspace, Ctrl-C), lines from a pipe, new PINs asked twice. */
 import { EventEmitter } from 'node:events';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { PinReader, type TokenIo } from './token-io.ts';
 
@@ -73,5 +73,15 @@ describe('PinReader', () => {
     const stream = Object.assign(Readable.from(['9999\n']), { isTTY: true, setRawMode: () => undefined });
     const reader = new PinReader(io(stream).io, true);
     expect(await reader.read('PIN: ')).toBe('9999');
+  });
+
+  it('takes each line as it arrives, without waiting for the end of stdin', async () => {
+    const stdin = new PassThrough();
+    const reader = new PinReader(io(stdin).io, true);
+    const first = reader.read('PIN: ');
+    stdin.write('2468\n');
+    expect(await first).toBe('2468');
+    reader.close();
+    stdin.end();
   });
 });

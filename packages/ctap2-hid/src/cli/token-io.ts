@@ -1,4 +1,5 @@
 /** Internal: how keyward-token reads PINs (no echo on a terminal, lines from stdin otherwise) and writes output. */
+import { createInterface } from 'node:readline';
 import { EXIT, TokenCliError } from './token-errors.ts';
 
 /** The streams the CLI uses; tests pass their own. */
@@ -15,11 +16,18 @@ export interface TokenIo {
 export class PinReader {
   private readonly io: TokenIo;
   private readonly fromStdin: boolean;
-  private lines: string[] | undefined;
+  private lines: AsyncIterator<string> | undefined;
+  private rl: ReturnType<typeof createInterface> | undefined;
 
   constructor(io: TokenIo, forceStdin: boolean) {
     this.io = io;
     this.fromStdin = forceStdin || io.stdin.isTTY !== true || typeof io.stdin.setRawMode !== 'function';
+  }
+
+  /** Stops reading stdin, so the process can exit while a script keeps stdin open. */
+  close(): void {
+    this.rl?.close();
+    if (this.rl) this.io.stdin.pause();
   }
 
   /** True when PINs come from a terminal (so asking twice makes sense). */
@@ -43,22 +51,21 @@ export class PinReader {
   }
 
   private async nextLine(what: string): Promise<string> {
+    // Line by line as they arrive (a script need not close stdin before the key is asked).
     if (!this.lines) {
-      let text = '';
-      for await (const chunk of this.io.stdin)
-        text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      this.lines = text.split(/\r?\n/);
-      if (this.lines.at(-1) === '') this.lines.pop();
+      this.rl = createInterface({ input: this.io.stdin, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
+      this.lines = this.rl[Symbol.asyncIterator]();
     }
-    const line = this.lines.shift();
-    if (line === undefined) {
+    const lines = this.lines;
+    const next = await lines.next();
+    if (next.done) {
       throw new TokenCliError(
         'PIN_MISSING',
         EXIT.USAGE,
         `No line on standard input for: ${what.replace(/:\s*$/, '')}.`,
       );
     }
-    return line;
+    return next.value;
   }
 
   private readHidden(prompt: string): Promise<string> {

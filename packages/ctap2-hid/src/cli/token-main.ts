@@ -178,6 +178,7 @@ export async function runTokenCli(
 ): Promise<number> {
   let json = argv.includes('--json');
   let client: Ctap2Client | undefined;
+  let pinReader: PinReader | undefined;
   try {
     const options = parseTokenArgs(argv);
     if (options === 'help') {
@@ -186,6 +187,7 @@ export async function runTokenCli(
     }
     json = options.json;
     const pins = new PinReader(io, options.pinStdin);
+    pinReader = pins;
     const connect = async (): Promise<Ctap2Client> => {
       const transport = await openTransport(options, io);
       try {
@@ -213,6 +215,7 @@ export async function runTokenCli(
     }
     return explained.exitCode;
   } finally {
+    pinReader?.close();
     await client?.close().catch(() => undefined);
   }
 }

@@ -37,7 +37,7 @@ afterAll(async () => {
 describe('a portal process killed under load', () => {
   it('loses nothing acknowledged, lets no replay in, and serves again after a restart', async () => {
     const pair = newKeyPair();
-    const users: LoadUser[] = Array.from({ length: 12 }, (_, i) => ({
+    const users: LoadUser[] = Array.from({ length: 8 }, (_, i) => ({
       username: `kill${i}`,
       keys: [new SoftKey(pair)],
     }));

@@ -115,8 +115,29 @@ export async function runFaultLoad(
     const { challenge } = JSON.parse(options.text) as { challenge: string };
     const response = JSON.stringify(key.assert(challenge, SHARED_ORIGIN));
     inc(ledger.legitimateAttempts, user.username);
-    const signedIn = await call(client, (b) => client.post('/sign-in/mfa/key', { response }, b));
-    expectAnswer(signedIn, 303, /^\/profile$/, 'key sign-in');
+    // A double click: the same assertion posted twice at once, to two processes.
+    // (Two tabs of one browser: each keeps the cookies its own answer set; the winner's are kept.)
+    const twin = new Client('', client.ip, agent);
+    for (const [k, v] of client.cookies) twin.cookies.set(k, v);
+    twin.csrf = client.csrf;
+    const [first, second] = await Promise.allSettled([
+      call(client, (b) => client.post('/sign-in/mfa/key', { response }, b)),
+      call(twin, (b) => twin.post('/sign-in/mfa/key', { response }, b)),
+    ]);
+    if (second.status === 'fulfilled' && second.value.location === '/profile') {
+      client.cookies.clear();
+      for (const [k, v] of twin.cookies) client.cookies.set(k, v);
+      client.csrf = twin.csrf;
+    }
+    const answers = [first, second].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const wins = answers.filter((r) => r.status === 303 && r.location === '/profile');
+    if (wins.length > 1) ledger.replayWins += wins.length - 1;
+    for (const r of answers.filter((x) => !wins.includes(x))) {
+      // The loser: the challenge was already used, or the winner had already replaced the session.
+      if (!(r.status === 400 && r.text.includes('That security key could not be used')))
+        expectAnswer(r, 403, null, 'double-click loser');
+    }
+    if (wins.length === 0) throw new Step('no sign-in');
     inc(ledger.acknowledgedSignIns, user.username);
 
     // A replay of the same assertion from another browser that got as far as the key step.

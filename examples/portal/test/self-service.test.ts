@@ -119,6 +119,7 @@ describe('security info', () => {
     expect((await alice.get(`/admin/users/${bobId}/tokens`)).res.status).toBe(403);
     const admin = await signedIn(portal, 'admin');
     expect((await admin.get('/admin/users/00000000-0000-0000-0000-000000000000')).res.status).toBe(404);
+    expect((await admin.get(`/admin/users/${bobId}/methods/app/new`)).res.status).toBe(404);
     const search = await admin.get('/admin/users?q=%25');
     expect(search.text).toContain('(0)');
   });

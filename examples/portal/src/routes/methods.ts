@@ -426,5 +426,16 @@ function mount(
 /** Security info for the holder at /methods, and for an administrator at /admin/users/:uid/methods. */
 export function methodRoutes(app: Hono<AppEnv>): void {
   mount(app, '', selfManaged, enrolManaged);
-  mount(app, '/admin/users/:uid', adminManaged, adminManaged);
+  // Administrators see, remove and re-order a user's methods; codes and app secrets belong to the
+  // user, so enrolment on behalf is only for security keys (Manage FIDO2 Tokens).
+  mount(app, '/admin/users/:uid', adminManaged, async (c) => {
+    const m = await adminManaged(c);
+    if (m instanceof Response) return m;
+    return send(
+      c,
+      'Page not found',
+      html`<h1>Page not found</h1><p>Users add their authenticator app and phone numbers themselves. You can <a href="${m.base}/tokens">register a security key</a> for them.</p>`,
+      { status: 404 },
+    );
+  });
 }

@@ -9,7 +9,9 @@ describe('README quick start', () => {
     const section = readme.slice(readme.indexOf('## Quick start'));
     const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
     expect(code).toBeDefined();
-    const file = fileURLToPath(new URL('./.readme-quickstart.generated.ts', import.meta.url));
+    const file = fileURLToPath(
+      new URL(`./.readme-quickstart-${process.pid}-${Date.now()}.generated.ts`, import.meta.url),
+    );
     writeFileSync(file, (code as string).replace("from '@keyward/ctap2-hid'", "from '../src/index.ts'"));
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {

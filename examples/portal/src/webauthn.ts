@@ -1,6 +1,10 @@
 import {
+  type AuthenticationResponseJSON,
+  type AuthenticatorTransport,
+  type CredentialDescriptorInput,
   generateAuthenticationOptions,
   generateRegistrationOptions,
+  type RegistrationResponseJSON,
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@keyward/webauthn-server';
@@ -18,6 +22,13 @@ export type Assertion = Awaited<ReturnType<typeof verifyAuthenticationResponse>>
 
 const TIMEOUT_MS = 120_000;
 
+/** A stored key as a credential descriptor (transports as the key reported them at registration). */
+function descriptor(m: MethodRow): CredentialDescriptorInput {
+  return m.transports
+    ? { id: m.credential_id as string, transports: m.transports as AuthenticatorTransport[] }
+    : { id: m.credential_id as string };
+}
+
 /** Creation options for a security key with a PIN (user verification required), not a passkey. */
 export async function registrationOptions(
   s: Services,
@@ -32,12 +43,10 @@ export async function registrationOptions(
     userID: new TextEncoder().encode(user.id),
     timeout: TIMEOUT_MS,
     attestationType: 'direct',
-    excludeCredentials: existing
-      .filter((m) => m.kind === 'fido2' && m.credential_id)
-      .map((m) => ({ id: m.credential_id as string, ...(m.transports ? { transports: m.transports } : {}) })),
+    excludeCredentials: existing.filter((m) => m.kind === 'fido2' && m.credential_id).map(descriptor),
     authenticatorSelection: { residentKey: 'discouraged', userVerification: 'required' },
     hints: ['security-key'],
-  } as Parameters<typeof generateRegistrationOptions>[0]);
+  });
 }
 
 /** Request options offering `keys` with user verification required (the key asks for its PIN). */
@@ -46,28 +55,26 @@ export async function authenticationOptions(s: Services, keys: MethodRow[]): Pro
     rpID: s.config.rpID,
     timeout: TIMEOUT_MS,
     userVerification: 'required',
-    allowCredentials: keys.map((m) => ({
-      id: m.credential_id as string,
-      ...(m.transports ? { transports: m.transports } : {}),
-    })),
-  } as Parameters<typeof generateAuthenticationOptions>[0]);
+    allowCredentials: keys.map(descriptor),
+  });
 }
 
 /** Verifies a registration against a challenge already consumed from the database. */
 export function verifyRegistration(s: Services, response: unknown, challenge: string): Promise<Registration> {
   return verifyRegistrationResponse({
-    response,
+    // Untrusted JSON: the library checks its shape and throws ERR_MALFORMED for anything else.
+    response: response as RegistrationResponseJSON,
     expectedChallenge: challenge,
     expectedOrigin: s.config.origin,
     expectedRPID: s.config.rpID,
     requireUserVerification: true,
-  } as Parameters<typeof verifyRegistrationResponse>[0]);
+  });
 }
 
 /** Verifies an assertion for a stored key. */
 export function verifyAssertion(s: Services, response: unknown, challenge: string, key: MethodRow): Promise<Assertion> {
   return verifyAuthenticationResponse({
-    response,
+    response: response as AuthenticationResponseJSON,
     expectedChallenge: challenge,
     expectedOrigin: s.config.origin,
     expectedRPID: s.config.rpID,
@@ -77,7 +84,7 @@ export function verifyAssertion(s: Services, response: unknown, challenge: strin
       publicKey: key.public_key as Uint8Array,
       signCount: Number(key.sign_count ?? 0),
     },
-  } as Parameters<typeof verifyAuthenticationResponse>[0]);
+  });
 }
 
 /**

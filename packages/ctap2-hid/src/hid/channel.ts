@@ -40,7 +40,7 @@ export interface CallOptions {
   operationTimeoutMs?: number;
 }
 
-/** Options of {@link CtapHidChannel.open}. */
+/** CTAPHID channel options: how long to wait for the key, and how to end a cancelled request. Part of {@link Ctap2ClientOptions}. */
 export interface ChannelOptions {
   /**
    * Longest the key may stay silent before `ERR_TIMEOUT`.

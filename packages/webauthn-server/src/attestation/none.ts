@@ -11,8 +11,17 @@ import type { AttestationFormatInput, AttestationFormatResult, AttestationFormat
  */
 export const verifyNone: AttestationFormatVerifier = async (
   input: AttestationFormatInput,
-): Promise<AttestationFormatResult> => {
-  if (input.attStmt.size !== 0)
-    throw fail('ERR_ATTESTATION', `"none" attestation must have an empty attStmt, found ${input.attStmt.size} members`);
+): Promise<AttestationFormatResult> => checkNoneStatement(input.attStmt);
+
+/**
+ * The synchronous check behind {@link verifyNone}, for the registration hot path.
+ *
+ * @param attStmt - The attestation statement.
+ * @returns `{ attestationType: 'none', trustPath: [] }`.
+ * @throws {@link WebAuthnError} `ERR_ATTESTATION` when `attStmt` is not empty.
+ */
+export function checkNoneStatement(attStmt: ReadonlyMap<unknown, unknown>): AttestationFormatResult {
+  if (attStmt.size !== 0)
+    throw fail('ERR_ATTESTATION', `"none" attestation must have an empty attStmt, found ${attStmt.size} members`);
   return { attestationType: 'none', trustPath: [] };
-};
+}

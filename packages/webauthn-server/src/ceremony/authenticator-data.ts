@@ -3,6 +3,7 @@
 import { reader } from '../internal/bytes.ts';
 import { cborDecodePrefix } from '../internal/cbor.ts';
 import { malformed } from '../internal/errors.ts';
+import { decodeEs256CoseKeyAt } from './fast-cbor.ts';
 
 /** Authenticator data flag bits (WebAuthn L3 §6.1). */
 export const AUTH_DATA_FLAGS: {
@@ -70,7 +71,8 @@ export function parseAuthenticatorData(bytes: Uint8Array): ParsedAuthenticatorDa
     if (idLength > MAX_CREDENTIAL_ID)
       throw malformed(`credential ID of ${idLength} bytes exceeds ${MAX_CREDENTIAL_ID}`);
     const credentialId = r.take(idLength, 'credentialId');
-    const { value, end } = cborDecodePrefix(bytes.subarray(r.offset));
+    // The canonical ES256 key (what nearly every authenticator sends) without the general decoder.
+    const { value, end } = decodeEs256CoseKeyAt(bytes, r.offset) ?? cborDecodePrefix(bytes.subarray(r.offset));
     const publicKeyBytes = r.take(end, 'credentialPublicKey');
     attestedCredentialData = { aaguid, credentialId, publicKeyBytes, publicKeyMap: value };
   }

@@ -2,6 +2,7 @@
 import { bytesToBase64url, equalBytes } from '@keyward/internal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ATTESTATION_FORMATS } from '../attestation/index.ts';
+import { checkNoneStatement } from '../attestation/none.ts';
 import type { AttestationType } from '../attestation/types.ts';
 import { parseAuthenticatorData } from '../ceremony/authenticator-data.ts';
 import {
@@ -15,6 +16,7 @@ import {
   parseClientData,
   stringList,
 } from '../ceremony/client-data.ts';
+import { splitAttestationObject } from '../ceremony/fast-cbor.ts';
 import { credentialIdOf, objectField } from '../ceremony/response.ts';
 import { DEFAULT_SUPPORTED_ALGORITHMS } from '../cose/constants.ts';
 import { coseKeyFromMap } from '../cose/key.ts';
@@ -180,11 +182,19 @@ async function verify(options: VerifyRegistrationResponseOptions): Promise<Verif
   // (`none` never does).
   let clientDataHash: Uint8Array | undefined;
   // Step 12: decode the attestation object.
-  const ao = cborDecode(attestationObject);
-  if (!(ao instanceof Map)) throw malformed('attestationObject must be a CBOR map');
-  const fmt = ao.get('fmt');
-  const attStmt = ao.get('attStmt');
-  const authDataBytes = ao.get('authData');
+  // The layout browsers send is split without the general decoder; anything else goes through it.
+  let fmt: unknown;
+  let attStmt: unknown;
+  let authDataBytes: unknown;
+  const parts = splitAttestationObject(attestationObject);
+  if (parts) ({ fmt, attStmt, authData: authDataBytes } = parts);
+  else {
+    const ao = cborDecode(attestationObject);
+    if (!(ao instanceof Map)) throw malformed('attestationObject must be a CBOR map');
+    fmt = ao.get('fmt');
+    attStmt = ao.get('attStmt');
+    authDataBytes = ao.get('authData');
+  }
   if (typeof fmt !== 'string') throw malformed('attestationObject.fmt must be a text string');
   if (!(attStmt instanceof Map)) throw malformed('attestationObject.attStmt must be a map');
   if (!(authDataBytes instanceof Uint8Array)) throw malformed('attestationObject.authData must be a byte string');
@@ -213,20 +223,24 @@ async function verify(options: VerifyRegistrationResponseOptions): Promise<Verif
   const verifier = ATTESTATION_FORMATS.get(fmt);
   if (!verifier) throw fail('ERR_ATTESTATION', `unsupported attestation statement format "${fmt}"`);
   const aaguid = formatAaguid(acd.aaguid);
-  const attestation = await verifier({
-    attStmt,
-    authData: authDataBytes,
-    get clientDataHash(): Uint8Array {
-      clientDataHash ??= sha256(clientDataJSON);
-      return clientDataHash;
-    },
-    aaguid: acd.aaguid,
-    credentialId: acd.credentialId,
-    credentialPublicKey: acd.publicKeyBytes,
-    credentialAlg: alg,
-    credentialKey,
-    now,
-  });
+  // `none` is checked synchronously (no promise for the most common format).
+  const attestation =
+    fmt === 'none'
+      ? checkNoneStatement(attStmt)
+      : await verifier({
+          attStmt,
+          authData: authDataBytes,
+          get clientDataHash(): Uint8Array {
+            clientDataHash ??= sha256(clientDataJSON);
+            return clientDataHash;
+          },
+          aaguid: acd.aaguid,
+          credentialId: acd.credentialId,
+          credentialPublicKey: acd.publicKeyBytes,
+          credentialAlg: alg,
+          credentialKey,
+          now,
+        });
   // Steps 22-23: trust.
   // Step 23 for `none` needs no path work: answer without a promise.
   const { attestationTrusted } =

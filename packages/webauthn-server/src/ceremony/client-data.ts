@@ -116,13 +116,20 @@ export function checkOrigin(client: ClientData, policy: OriginPolicy): string {
 
 const rpIdHashes = /* @__PURE__ */ new LruCache<string, Uint8Array>(256);
 
+/** The last RP ID hashed, in front of the LRU (a relying party nearly always has one RP ID). */
+let lastRpId: string | undefined;
+let lastRpIdHash: Uint8Array | undefined;
+
 /** SHA-256 of an RP ID (or appid), memoised. */
 export function rpIdHashOf(rpId: string): Uint8Array {
+  if (rpId === lastRpId) return lastRpIdHash as Uint8Array;
   let hash = rpIdHashes.get(rpId);
   if (!hash) {
     hash = sha256(new TextEncoder().encode(rpId));
     rpIdHashes.set(rpId, hash);
   }
+  lastRpId = rpId;
+  lastRpIdHash = hash;
   return hash;
 }
 

@@ -14,6 +14,8 @@ export function credentialIdOf(response: Record<string, unknown>): Uint8Array {
   if (response.type !== 'public-key')
     throw malformed(`response.type must be "public-key", found ${JSON.stringify(response.type) ?? 'undefined'}`);
   const id = decodeB64url(response.id, 'response.id');
+  // The same text (the usual case) decodes to the same bytes: decode it once.
+  if (response.rawId === response.id) return id;
   const rawId = decodeB64url(response.rawId, 'response.rawId');
   if (!equalBytes(id, rawId)) throw malformed('response.id and response.rawId differ');
   return id;

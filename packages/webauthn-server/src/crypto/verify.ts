@@ -417,6 +417,8 @@ export async function verifyWithCoseKey(
     const scheme = schemeOfCoseAlg(key.alg);
     if (!scheme) throw new WebAuthnError('ERR_UNSUPPORTED_ALG', `COSE alg ${key.alg} is not supported`);
     const material = materialOfCoseKey(key);
+    // A key verified once and not cached (a new credential's) is not remembered either.
+    if (!cache) return verifySignature(material, scheme, data, signature, false);
     bound = { material, scheme, id: cacheKeyOf(material, scheme) };
     coseKeyMemo.set(key, bound);
   }

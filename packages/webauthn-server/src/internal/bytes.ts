@@ -28,6 +28,17 @@ export function bytesKey(bytes: Uint8Array): string {
 
 /** Formats a 16-byte AAGUID as `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`. */
 export function formatAaguid(aaguid: Uint8Array): string {
-  const hex = bytesToHex(aaguid);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  if (aaguid.length !== 16) {
+    const hex = bytesToHex(aaguid);
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+  let out = '';
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) out += '-';
+    out += HEX[aaguid[i] as number] as string;
+  }
+  return out;
 }
+
+/** Two lowercase hex digits per byte value. */
+const HEX: readonly string[] = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

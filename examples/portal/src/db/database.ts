@@ -78,6 +78,28 @@ async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undef
   };
 }
 
+/**
+ * Checks a client out of the pool for the caller's own use. `pg`'s pool only listens for errors
+ * on idle clients: a checked-out connection cut by the server (a PostgreSQL restart) would emit
+ * an `error` event nobody handles, and Node would end the process. We listen while it is held,
+ * and `done()` hands a broken client back with its error so the pool discards it.
+ */
+async function checkOut(pool: pg.Pool): Promise<{ client: pg.PoolClient; done: () => void }> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
+  return {
+    client,
+    done() {
+      client.off('error', onError);
+      client.release(broken);
+    },
+  };
+}
+
 async function openPostgres(url: string, schema?: string): Promise<Database> {
   if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('portal: bad schema name');
   if (schema) {
@@ -107,7 +129,7 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
       await pool.query(sql);
     },
     async transaction(fn) {
-      const client = await pool.connect();
+      const { client, done } = await checkOut(pool);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
@@ -117,11 +139,11 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
         await client.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {
-        client.release();
+        done();
       }
     },
     async withConnection(fn) {
-      const client = await pool.connect();
+      const { client, done } = await checkOut(pool);
       try {
         const q = wrap(client);
         return await fn({
@@ -131,7 +153,7 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
           },
         });
       } finally {
-        client.release();
+        done();
       }
     },
     close: () => pool.end(),

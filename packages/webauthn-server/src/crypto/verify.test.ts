@@ -29,6 +29,12 @@ describe('verifyWithCoseKey', { timeout: 60_000 }, () => {
       expect(await verifyWithCoseKey(key, data, bad)).toBe(false);
       expect(await verifyWithCoseKey(key, data.subarray(1), sig)).toBe(false);
       expect(await verifyWithCoseKey(key, data, new Uint8Array(0))).toBe(false);
+      // One-shot keys (not cached; Node verifies with an inline JWK) answer the same.
+      const once = parseCoseKey(coseOf(alg, publicKey));
+      expect(await verifyWithCoseKey(once, data, bad, false)).toBe(false);
+      expect(await verifyWithCoseKey(once, data.subarray(1), sig, false)).toBe(false);
+      expect(await verifyWithCoseKey(once, data, new Uint8Array(0), false)).toBe(false);
+      expect(await verifyWithCoseKey(once, data, sig, false)).toBe(true);
     });
   }
 

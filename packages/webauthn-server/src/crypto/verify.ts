@@ -265,6 +265,28 @@ function nodeVerifier(
   };
 }
 
+/** One verification with Node's crypto and an inline JWK; throws where `nodeVerifier` would fall back. */
+function nodeVerifyOnce(
+  node: NodeCryptoLike,
+  material: PublicKeyMaterial,
+  scheme: SignatureScheme,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  const key = jwkOf(material);
+  const hash = NODE_HASH[scheme.hash];
+  if (material.type === 'ec') return node.verify(hash, data, { key, format: 'jwk', dsaEncoding: 'der' }, signature);
+  if (material.type === 'okp') return node.verify(null, data, { key, format: 'jwk' }, signature);
+  if (scheme.type === 'pss')
+    return node.verify(
+      hash,
+      data,
+      { key, format: 'jwk', padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: HASH_LENGTH[scheme.hash] },
+      signature,
+    );
+  return node.verify(hash, data, { key, format: 'jwk' }, signature);
+}
+
 async function webCryptoVerifier(material: PublicKeyMaterial, scheme: SignatureScheme): Promise<BoundVerifier | null> {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) return null;
@@ -379,6 +401,17 @@ export async function verifySignature(
   cacheKey?: string,
 ): Promise<boolean> {
   if (!usesNativeBackend(material, scheme)) return nobleVerify(material, scheme, data, signature);
+  if (!cache) {
+    // A key used once: hand Node the JWK with the signature (no KeyObject to build and drop).
+    const node = getNodeCrypto();
+    if (node) {
+      try {
+        return nodeVerifyOnce(node, material, scheme, data, signature);
+      } catch {
+        // Input Node cannot handle: the general path below decides, as it would have.
+      }
+    }
+  }
   let verifier: BoundVerifier | undefined;
   if (cache) {
     const id = cacheKey ?? cacheKeyOf(material, scheme);

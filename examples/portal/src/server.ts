@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { createPortal } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
+import { purgeExpired } from './db/housekeeping.ts';
 import { migrate } from './db/migrate.ts';
 import { demoBanner, seedDemo } from './db/seed.ts';
 
@@ -24,7 +25,15 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   console.log(`Storage: ${where}`);
 });
 
+// Housekeeping: every 10 minutes each process deletes expired challenges and sessions and ended
+// rate-limit windows (idempotent, so several processes may do it), keeping the tables bounded.
+const housekeeping = setInterval(() => {
+  purgeExpired(db, new Date()).catch((error: unknown) => console.log(`[housekeeping] ${(error as Error).message}`));
+}, 10 * 60_000);
+housekeeping.unref();
+
 function shutdown(): void {
+  clearInterval(housekeeping);
   server.close(() => {
     db.close().finally(() => process.exit(0));
   });

@@ -6,6 +6,7 @@
 import { generateTotp } from '@keyward/totp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../src/db/database.ts';
+import { purgeExpired } from '../src/db/housekeeping.ts';
 import { DEMO_TOTP_SECRET } from '../src/db/seed.ts';
 import { Client, passwordStep, startPortal, type TestPortal } from './helpers.ts';
 import { freshDatabase, sharedClusterUrl } from './scale/postgres.ts';
@@ -141,5 +142,43 @@ describe('the rate limiter, filled from two instances at once', () => {
       expect(a.res.status).toBe(400);
       expect(a.text).toContain('The code is not right or has already been used');
     }
+  });
+
+  it('housekeeping deletes the rows nobody can use any more and keeps the live ones', async () => {
+    const now = one.clock.now;
+    const c = browser(0, '10.60.0.1');
+    expect(await passwordStep(c, 'alice')).toBe('/sign-in/mfa');
+    const alice = (await one.db.query<{ id: string }>("SELECT id FROM accounts WHERE username = 'alice'"))[0]?.id;
+    const challenge = (ago: number, ttl: number) =>
+      one.db.query(
+        `INSERT INTO challenges (id, purpose, session_hash, account_id, challenge, created_at, expires_at)
+         VALUES (gen_random_uuid(), 'webauthn-authenticate', 'x', $1, 'c', $2, $3)`,
+        [alice, new Date(now.getTime() - ago), new Date(now.getTime() - ago + ttl)],
+      );
+    await challenge(3 * 3600_000, 300_000); // expired over an hour ago
+    await challenge(0, 300_000); // live
+    const sprayed = "SELECT count(*)::int AS n FROM rate_limits WHERE key LIKE 'pw:user:nobody-%'";
+    expect((await one.db.query<{ n: number }>(sprayed))[0]?.n).toBe(150);
+
+    const first = await purgeExpired(one.db, now);
+    expect(first.challenges).toBe(1);
+    expect(first.rateLimits).toBe(0);
+    expect((await one.db.query("SELECT 1 FROM challenges WHERE challenge = 'c'")).length).toBe(1);
+    // The half-signed-in session is live and still works.
+    expect((await c.get('/sign-in/mfa')).res.status).toBe(200);
+
+    // Two days later: the sprayed counters and every session made in this file have expired.
+    const later = await purgeExpired(two.db, new Date(now.getTime() + 2 * 86_400_000));
+    expect(later.rateLimits).toBeGreaterThanOrEqual(150);
+    expect(later.sessions).toBeGreaterThan(0);
+    expect(later.challenges).toBe(1);
+    expect((await one.db.query<{ n: number }>(sprayed))[0]?.n).toBe(0);
+    expect((await one.db.query('SELECT 1 FROM sessions')).length).toBe(0);
+    // Running it again (another process at the same moment) finds nothing left to do.
+    expect(await purgeExpired(one.db, new Date(now.getTime() + 2 * 86_400_000))).toEqual({
+      challenges: 0,
+      sessions: 0,
+      rateLimits: 0,
+    });
   });
 });

@@ -13,4 +13,11 @@ if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL
   trap 'bash scripts/postgres.sh stop' EXIT
 fi
-pnpm_ exec vitest run "$@"
+results=$(mktemp -t keyward-vitest-XXXXXX.json)
+status=0
+pnpm_ exec vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+# One plain closing line, whatever the reporter printed above it.
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' "$results" || true
+rm -f "$results"
+exit $status

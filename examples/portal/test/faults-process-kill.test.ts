@@ -21,7 +21,7 @@ let db: pg.Pool;
 const procs: PortalProcess[] = [];
 
 beforeAll(async () => {
-  cluster = sharedClusterUrl();
+  cluster = sharedClusterUrl(54342);
   database = await freshDatabase(cluster.url);
   procs.push(...(await Promise.all([1, 2].map(() => spawnPortal({ databaseUrl: database.url, demo: false })))));
   db = inspect(database.url);

@@ -18,7 +18,7 @@ let one: TestPortal;
 let two: TestPortal;
 
 beforeAll(async () => {
-  cluster = sharedClusterUrl();
+  cluster = sharedClusterUrl(54344);
   database = await freshDatabase(cluster.url);
   dbs.push(await openDatabase({ url: database.url }), await openDatabase({ url: database.url }));
   one = await startPortal({}, { db: dbs[0] as Database });

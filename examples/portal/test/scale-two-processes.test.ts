@@ -26,7 +26,7 @@ let b: PortalProcess;
 const keys: Ctap2Client[] = [];
 
 beforeAll(async () => {
-  cluster = sharedClusterUrl();
+  cluster = sharedClusterUrl(54341);
   database = await freshDatabase(cluster.url);
   // Both start at once on an empty database: migrations and the demo seed must not race.
   [a, b] = await Promise.all([spawnPortal({ databaseUrl: database.url }), spawnPortal({ databaseUrl: database.url })]);

@@ -59,11 +59,15 @@ export function startCluster(port: number): Cluster {
   };
 }
 
-/** The shared cluster: DATABASE_URL, or (outside `npm test`) a cluster of our own on port 54341. */
-export function sharedClusterUrl(): { url: string; release(): void } {
+/**
+ * The shared cluster: DATABASE_URL (always set by `npm test`), or, when a file is run alone
+ * without it, a cluster of the file's own on `fallbackPort` (one port per file, since vitest
+ * may run files at the same time).
+ */
+export function sharedClusterUrl(fallbackPort: number): { url: string; release(): void } {
   const fromEnv = process.env.DATABASE_URL;
   if (fromEnv) return { url: fromEnv, release: () => {} };
-  const cluster = startCluster(54341);
+  const cluster = startCluster(fallbackPort);
   return { url: cluster.url, release: () => cluster.destroy() };
 }
 

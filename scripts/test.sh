@@ -13,11 +13,26 @@ if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL
   trap 'bash scripts/postgres.sh stop' EXIT
 fi
-results=$(mktemp -t keyward-vitest-XXXXXX.json)
+reports=()
 status=0
-pnpm_ exec vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
-# One plain closing line, whatever the reporter printed above it.
-node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' "$results" || true
-rm -f "$results"
+run_vitest() {
+  local report
+  report=$(mktemp -t keyward-vitest-XXXXXX.json)
+  reports+=("$report")
+  pnpm_ exec vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=1
+}
+run_vitest "$@"
+# The portal's flow tests once more on PostgreSQL (the run above used embedded PGlite for them;
+# its storage, scale and fault tests already used PostgreSQL).
+if [ $# -eq 0 ]; then
+  PORTAL_TEST_DB=postgres run_vitest --project portal test/sign-in test/self-service test/fido2 test/multi-process
+fi
+# One plain closing line over every run, whatever the reporters printed above it.
+node -e 'let p = 0, f = 0, s = 0;
+  for (const file of process.argv.slice(1)) {
+    try { const r = JSON.parse(require("fs").readFileSync(file, "utf8"));
+      p += r.numPassedTests; f += r.numFailedTests; s += r.numPendingTests + r.numTodoTests; } catch { f += 1; }
+  }
+  console.log(`${p} passed, ${f} failed, ${s} skipped`);' "${reports[@]}"
+rm -f "${reports[@]}"
 exit $status

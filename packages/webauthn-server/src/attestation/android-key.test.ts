@@ -1,40 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { base64urlToBytes, cborItemEnd, concatBytes, decodeCbor, encodeCbor } from '@keyward/internal';
+import { base64urlToBytes, concatBytes, encodeCbor } from '@keyward/internal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatCaseFiles, loadFormatCase } from '../../test/helpers/format-cases.ts';
 import { isWebAuthnError } from '../errors.ts';
 import { encodeTlv } from '../internal/der.ts';
 import { generateTestKey, issueTestCertificate, type TestKey } from '../metadata/testing-pki.ts';
 import { createAndroidKeyVerifier, verifyAndroidKey } from './android-key.ts';
 import type { AttestationFormatInput } from './types.ts';
 
-const DIR = new URL('../../../../../shared/conformance/webauthn/', import.meta.url);
+const loadCase = (file: string): AttestationFormatInput => loadFormatCase(file).input;
 
-function loadCase(file: string): AttestationFormatInput {
-  const c = JSON.parse(readFileSync(new URL(file, DIR), 'utf8'));
-  const fail = (m: string): Error => new Error(m);
-  const attObj = decodeCbor(base64urlToBytes(c.response.response.attestationObject) as Uint8Array, fail) as Map<
-    string,
-    unknown
-  >;
-  const authData = attObj.get('authData') as Uint8Array;
-  const idLength = ((authData[53] as number) << 8) | (authData[54] as number);
-  const keyStart = 55 + idLength;
-  const credentialPublicKey = authData.subarray(keyStart, cborItemEnd(authData, keyStart, fail));
-  return {
-    attStmt: attObj.get('attStmt') as Map<unknown, unknown>,
-    authData,
-    clientDataHash: sha256(base64urlToBytes(c.response.response.clientDataJSON) as Uint8Array),
-    aaguid: authData.subarray(37, 53),
-    credentialId: authData.subarray(55, keyStart),
-    credentialPublicKey,
-    credentialAlg: (decodeCbor(credentialPublicKey, fail) as Map<number, unknown>).get(3) as number,
-    now: new Date(c.verifyAt),
-  };
-}
-
-const files = readdirSync(DIR).filter((f) => f.includes('-android-key-'));
+const files = formatCaseFiles(/-android-key-/);
 
 describe('verifyAndroidKey: conformance cases', () => {
   it('has the four recorded keys', () => expect(files.length).toBe(4));

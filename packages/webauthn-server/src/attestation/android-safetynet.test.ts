@@ -1,50 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import {
-  base64urlToBytes,
-  bytesToBase64url,
-  cborItemEnd,
-  concatBytes,
-  decodeCbor,
-  utf8ToBytes,
-} from '@keyward/internal';
+import { bytesToBase64url, concatBytes, utf8ToBytes } from '@keyward/internal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatCaseFiles, loadFormatCase } from '../../test/helpers/format-cases.ts';
 import { isWebAuthnError } from '../errors.ts';
 import { encodeTlv } from '../internal/der.ts';
 import { derToJwsSignature, generateTestKey, issueTestCertificate, type TestKey } from '../metadata/testing-pki.ts';
 import { createAndroidSafetyNetVerifier, verifyAndroidSafetyNet } from './android-safetynet.ts';
 import type { AttestationFormatInput } from './types.ts';
 
-const DIR = new URL('../../../../../shared/conformance/webauthn/', import.meta.url);
+const loadCase = loadFormatCase;
 
-function loadCase(file: string): { input: AttestationFormatInput; expect: { ok: boolean; code?: string } } {
-  const c = JSON.parse(readFileSync(new URL(file, DIR), 'utf8'));
-  const fail = (m: string): Error => new Error(m);
-  const attObj = decodeCbor(base64urlToBytes(c.response.response.attestationObject) as Uint8Array, fail) as Map<
-    string,
-    unknown
-  >;
-  const authData = attObj.get('authData') as Uint8Array;
-  const idLength = ((authData[53] as number) << 8) | (authData[54] as number);
-  const keyStart = 55 + idLength;
-  const credentialPublicKey = authData.subarray(keyStart, cborItemEnd(authData, keyStart, fail));
-  return {
-    input: {
-      attStmt: attObj.get('attStmt') as Map<unknown, unknown>,
-      authData,
-      clientDataHash: sha256(base64urlToBytes(c.response.response.clientDataJSON) as Uint8Array),
-      aaguid: authData.subarray(37, 53),
-      credentialId: authData.subarray(55, keyStart),
-      credentialPublicKey,
-      credentialAlg: (decodeCbor(credentialPublicKey, fail) as Map<number, unknown>).get(3) as number,
-      now: new Date(c.verifyAt),
-    },
-    expect: c.expect,
-  };
-}
-
-const files = readdirSync(DIR).filter((f) => f.includes('-safetynet-'));
+const files = formatCaseFiles(/-safetynet-/);
 
 describe('verifyAndroidSafetyNet: conformance cases', () => {
   it('has the three recorded cases', () => expect(files.length).toBe(3));

@@ -1,47 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { base64urlToBytes, cborItemEnd, decodeCbor, encodeCbor } from '@keyward/internal';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { encodeCbor } from '@keyward/internal';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatCaseFiles, loadFormatCase } from '../../test/helpers/format-cases.ts';
 import { parseCoseKey } from '../cose/key.ts';
 import { isWebAuthnError } from '../errors.ts';
 import { verifyTpm } from './tpm.ts';
 import { parseCertInfo, parsePubArea } from './tpm-structures.ts';
 import type { AttestationFormatInput } from './types.ts';
 
-const DIR = new URL('../../../../../shared/conformance/webauthn/', import.meta.url);
+const loadCase = loadFormatCase;
 
-/** Decodes a recorded registration into the verifier's input (what the pipeline would pass). */
-function loadCase(file: string): { input: AttestationFormatInput; expect: { ok: boolean; code?: string } } {
-  const c = JSON.parse(readFileSync(new URL(file, DIR), 'utf8'));
-  const fail = (m: string): Error => new Error(m);
-  const attObj = decodeCbor(base64urlToBytes(c.response.response.attestationObject) as Uint8Array, fail) as Map<
-    string,
-    unknown
-  >;
-  const authData = attObj.get('authData') as Uint8Array;
-  const clientDataJSON = base64urlToBytes(c.response.response.clientDataJSON) as Uint8Array;
-  const idLength = ((authData[53] as number) << 8) | (authData[54] as number);
-  const keyStart = 55 + idLength;
-  const keyEnd = cborItemEnd(authData, keyStart, fail);
-  const credentialPublicKey = authData.subarray(keyStart, keyEnd);
-  const coseKey = decodeCbor(credentialPublicKey, fail) as Map<number, unknown>;
-  return {
-    input: {
-      attStmt: attObj.get('attStmt') as Map<unknown, unknown>,
-      authData,
-      clientDataHash: sha256(clientDataJSON),
-      aaguid: authData.subarray(37, 53),
-      credentialId: authData.subarray(55, keyStart),
-      credentialPublicKey,
-      credentialAlg: coseKey.get(3) as number,
-      now: new Date(c.verifyAt ?? '2025-01-01T00:00:00Z'),
-    },
-    expect: c.expect,
-  };
-}
-
-const files = readdirSync(DIR).filter((f) => /-reg-(neg-)?tpm-/.test(f));
+const files = formatCaseFiles(/-reg-(neg-)?tpm-/);
 
 /** A copy of the input with attStmt field `key` replaced. */
 function withField(input: AttestationFormatInput, key: string, value: unknown): AttestationFormatInput {

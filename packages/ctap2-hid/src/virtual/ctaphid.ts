@@ -13,6 +13,7 @@ import {
   HID_INIT_PAYLOAD,
   HID_REPORT_SIZE,
 } from '../ctap2/constants.ts';
+import { encodeMessage } from '../hid/packets.ts';
 import type { RandomSource } from './keys.ts';
 
 /** Sends one 64-byte report to the host. */
@@ -73,24 +74,8 @@ export class CtaphidDevice {
 
   /** Builds the reports of one message: an initialization packet and as many continuations as needed. */
   static frame(cid: number, cmd: number, payload: Uint8Array): Uint8Array[] {
-    const reports: Uint8Array[] = [];
-    const first = new Uint8Array(HID_REPORT_SIZE);
-    const view = new DataView(first.buffer);
-    view.setUint32(0, cid >>> 0);
-    first[4] = 0x80 | cmd;
-    view.setUint16(5, payload.length);
-    first.set(payload.subarray(0, HID_INIT_PAYLOAD), 7);
-    reports.push(first);
-    let offset = HID_INIT_PAYLOAD;
-    for (let seq = 0; offset < payload.length; seq++) {
-      const report = new Uint8Array(HID_REPORT_SIZE);
-      new DataView(report.buffer).setUint32(0, cid >>> 0);
-      report[4] = seq;
-      report.set(payload.subarray(offset, offset + HID_CONT_PAYLOAD), 5);
-      reports.push(report);
-      offset += HID_CONT_PAYLOAD;
-    }
-    return reports;
+    // The same CTAPHID framing the host uses; the device's own answers never exceed maxMsgSize.
+    return encodeMessage(cid, cmd, payload);
   }
 
   private send(reply: ReportSink, cid: number, cmd: number, payload: Uint8Array): void {

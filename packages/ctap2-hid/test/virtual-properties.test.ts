@@ -74,6 +74,9 @@ describe('properties', () => {
       ),
       { numRuns: 300 },
     );
+    // A random CTAPHID_LOCK above may still hold the device for up to 10 s: release it, or the
+    // next tests' fresh channels would (rightly) be answered CHANNEL_BUSY.
+    device.powerCycle();
   });
 
   it('random CBOR parameters to every CTAP2 command get a spec status, never an internal error', async () => {

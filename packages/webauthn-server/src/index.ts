@@ -15,6 +15,7 @@ export {
   verifyAuthenticationResponse,
 } from './authentication/verify-authentication-response.ts';
 export type { ExpectedChallenge } from './ceremony/client-data.ts';
+export type { CeremonyExpectations } from './ceremony/expectations.ts';
 export { COSE_ALG, COSE_CRV, COSE_KTY } from './cose/constants.ts';
 export {
   type CoseEc2Key,

@@ -8,12 +8,12 @@ import {
   checkExpectedChallengeOption,
   checkFlags,
   checkOrigin,
-  type ExpectedChallenge,
   matchRpId,
   parseClientData,
   rpIdHashOf,
   stringList,
 } from '../ceremony/client-data.ts';
+import type { CeremonyExpectations } from '../ceremony/expectations.ts';
 import { credentialIdOf, objectField } from '../ceremony/response.ts';
 import { type CoseKey, parseCoseKey } from '../cose/key.ts';
 import { verifyWithCoseKey } from '../crypto/verify.ts';
@@ -36,20 +36,9 @@ export interface StoredCredential {
 }
 
 /** Options of {@link verifyAuthenticationResponse}. */
-export interface VerifyAuthenticationResponseOptions {
+export interface VerifyAuthenticationResponseOptions extends CeremonyExpectations {
   /** The response from the browser, as `PublicKeyCredential.toJSON()` gives it. */
   readonly response: AuthenticationResponseJSON;
-  /** The challenge sent (base64url), or a predicate over the received challenge. */
-  readonly expectedChallenge: ExpectedChallenge;
-  /** The accepted origin(s). */
-  readonly expectedOrigin: string | readonly string[];
-  /** The accepted RP ID(s). */
-  readonly expectedRPID: string | readonly string[];
-  /**
-   * Require the UV flag.
-   * @defaultValue `false`
-   */
-  readonly requireUserVerification?: boolean;
   /**
    * Require the UP flag.
    * @defaultValue `true`
@@ -70,13 +59,6 @@ export interface VerifyAuthenticationResponseOptions {
    * @defaultValue `'reject'`
    */
   readonly signCountPolicy?: 'reject' | 'report';
-  /**
-   * Accept ceremonies run in a cross-origin iframe.
-   * @defaultValue `false`
-   */
-  readonly allowCrossOrigin?: boolean;
-  /** When cross-origin ceremonies are allowed: the accepted `topOrigin` values (any when absent). */
-  readonly expectedTopOrigin?: string | readonly string[];
 }
 
 /** The result of a successful assertion. */

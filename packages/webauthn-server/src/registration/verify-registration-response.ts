@@ -11,11 +11,11 @@ import {
   checkExpectedChallengeOption,
   checkFlags,
   checkOrigin,
-  type ExpectedChallenge,
   matchRpId,
   parseClientData,
   stringList,
 } from '../ceremony/client-data.ts';
+import type { CeremonyExpectations } from '../ceremony/expectations.ts';
 import { splitAttestationObject } from '../ceremony/fast-cbor.ts';
 import { credentialIdOf, objectField } from '../ceremony/response.ts';
 import { DEFAULT_SUPPORTED_ALGORITHMS } from '../cose/constants.ts';
@@ -28,20 +28,9 @@ import { type AttestationPolicy, evaluateTrust } from '../trust/policy.ts';
 import type { RegistrationResponseJSON } from '../types.ts';
 
 /** Options of {@link verifyRegistrationResponse}. */
-export interface VerifyRegistrationResponseOptions {
+export interface VerifyRegistrationResponseOptions extends CeremonyExpectations {
   /** The response from the browser, as `PublicKeyCredential.toJSON()` gives it. */
   readonly response: RegistrationResponseJSON;
-  /** The challenge sent (base64url), or a predicate over the received challenge. */
-  readonly expectedChallenge: ExpectedChallenge;
-  /** The accepted origin(s), e.g. `https://example.com` or `android:apk-key-hash:...`. */
-  readonly expectedOrigin: string | readonly string[];
-  /** The accepted RP ID(s). */
-  readonly expectedRPID: string | readonly string[];
-  /**
-   * Require the UV flag.
-   * @defaultValue `false`
-   */
-  readonly requireUserVerification?: boolean;
   /**
    * Require the UP flag; `false` only for conditional (automatic passkey upgrade) registrations.
    * @defaultValue `true`
@@ -54,13 +43,6 @@ export interface VerifyRegistrationResponseOptions {
   readonly supportedAlgorithms?: readonly number[];
   /** Trust policy for attestation (anchors, metadata, clock). */
   readonly attestation?: AttestationPolicy;
-  /**
-   * Accept ceremonies run in a cross-origin iframe (`crossOrigin: true` or a `topOrigin`).
-   * @defaultValue `false`
-   */
-  readonly allowCrossOrigin?: boolean;
-  /** When cross-origin ceremonies are allowed: the accepted `topOrigin` values (any when absent). */
-  readonly expectedTopOrigin?: string | readonly string[];
 }
 
 /** The credential to store after a successful registration. */

@@ -3,23 +3,20 @@ import { base64urlToBytes, equalBytes } from '@keyward/internal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { parseAuthenticatorData } from '../ceremony/authenticator-data.ts';
 import {
-  boolOption,
   checkChallenge,
-  checkExpectedChallengeOption,
   checkFlags,
   checkOrigin,
   matchRpId,
   parseClientData,
   rpIdHashOf,
-  stringList,
 } from '../ceremony/client-data.ts';
-import type { CeremonyExpectations } from '../ceremony/expectations.ts';
+import { type CeremonyExpectations, checkExpectations } from '../ceremony/expectations.ts';
 import { credentialIdOf, objectField } from '../ceremony/response.ts';
 import { type CoseKey, parseCoseKey } from '../cose/key.ts';
 import { verifyWithCoseKey } from '../crypto/verify.ts';
 import { isWebAuthnError, WebAuthnError } from '../errors.ts';
 import { bytesKey, decodeB64url } from '../internal/bytes.ts';
-import { fail, malformed } from '../internal/errors.ts';
+import { fail, guardAsync, malformed } from '../internal/errors.ts';
 import { LruCache } from '../internal/lru.ts';
 import type { AuthenticationResponseJSON } from '../types.ts';
 
@@ -141,28 +138,11 @@ function storedKey(bytes: Uint8Array): CoseKey {
 export async function verifyAuthenticationResponse(
   options: VerifyAuthenticationResponseOptions,
 ): Promise<VerifiedAuthentication> {
-  try {
-    return await verify(options);
-  } catch (error) {
-    if (isWebAuthnError(error)) throw error;
-    throw malformed(
-      `authentication response could not be processed: ${(error as Error)?.message ?? String(error)}`,
-      error,
-    );
-  }
+  return guardAsync('authentication response could not be processed', () => verify(options));
 }
 
 async function verify(options: VerifyAuthenticationResponseOptions): Promise<VerifiedAuthentication> {
-  if (typeof options !== 'object' || options === null)
-    throw new WebAuthnError('ERR_BAD_OPTIONS', 'options must be an object');
-  checkExpectedChallengeOption(options.expectedChallenge);
-  const origins = stringList(options.expectedOrigin, 'expectedOrigin');
-  const rpIds = stringList(options.expectedRPID, 'expectedRPID');
-  const requireUV = boolOption(options.requireUserVerification, 'requireUserVerification', false);
-  const requireUP = boolOption(options.requireUserPresence, 'requireUserPresence', true);
-  const allowCrossOrigin = boolOption(options.allowCrossOrigin, 'allowCrossOrigin', false);
-  const topOrigins =
-    options.expectedTopOrigin === undefined ? undefined : stringList(options.expectedTopOrigin, 'expectedTopOrigin');
+  const { origins, rpIds, requireUV, requireUP, allowCrossOrigin, topOrigins } = checkExpectations(options);
   const policy = options.signCountPolicy ?? 'reject';
   if (policy !== 'reject' && policy !== 'report')
     throw new WebAuthnError('ERR_BAD_OPTIONS', 'signCountPolicy must be "reject" or "report"');

@@ -1,7 +1,8 @@
 // Doc links only:
 import type { VerifyAuthenticationResponseOptions } from '../authentication/verify-authentication-response.ts';
+import { WebAuthnError } from '../errors.ts';
 import type { VerifyRegistrationResponseOptions } from '../registration/verify-registration-response.ts';
-import type { ExpectedChallenge } from './client-data.ts';
+import { boolOption, checkExpectedChallengeOption, type ExpectedChallenge, stringList } from './client-data.ts';
 
 /**
  * What the relying party expects of a ceremony's response, whichever the ceremony: the fields
@@ -26,4 +27,35 @@ export interface CeremonyExpectations {
   readonly allowCrossOrigin?: boolean;
   /** When cross-origin ceremonies are allowed: the accepted `topOrigin` values (any when absent). */
   readonly expectedTopOrigin?: string | readonly string[];
+}
+
+/** {@link CeremonyExpectations} checked and normalised, as both verifiers use them. */
+export interface CheckedExpectations {
+  readonly origins: readonly string[];
+  readonly rpIds: readonly string[];
+  readonly requireUV: boolean;
+  readonly requireUP: boolean;
+  readonly allowCrossOrigin: boolean;
+  readonly topOrigins: readonly string[] | undefined;
+}
+
+/**
+ * Checks the options both ceremonies share (`ERR_BAD_OPTIONS` for a wrong type) and applies
+ * their defaults. `requireUserPresence` is read here too: both option interfaces declare it.
+ */
+export function checkExpectations(
+  options: CeremonyExpectations & { readonly requireUserPresence?: boolean },
+): CheckedExpectations {
+  if (typeof options !== 'object' || options === null)
+    throw new WebAuthnError('ERR_BAD_OPTIONS', 'options must be an object');
+  checkExpectedChallengeOption(options.expectedChallenge);
+  return {
+    origins: stringList(options.expectedOrigin, 'expectedOrigin'),
+    rpIds: stringList(options.expectedRPID, 'expectedRPID'),
+    requireUV: boolOption(options.requireUserVerification, 'requireUserVerification', false),
+    requireUP: boolOption(options.requireUserPresence, 'requireUserPresence', true),
+    allowCrossOrigin: boolOption(options.allowCrossOrigin, 'allowCrossOrigin', false),
+    topOrigins:
+      options.expectedTopOrigin === undefined ? undefined : stringList(options.expectedTopOrigin, 'expectedTopOrigin'),
+  };
 }

@@ -5,25 +5,16 @@ import { ATTESTATION_FORMATS } from '../attestation/index.ts';
 import { checkNoneStatement } from '../attestation/none.ts';
 import type { AttestationType } from '../attestation/types.ts';
 import { parseAuthenticatorData } from '../ceremony/authenticator-data.ts';
-import {
-  boolOption,
-  checkChallenge,
-  checkExpectedChallengeOption,
-  checkFlags,
-  checkOrigin,
-  matchRpId,
-  parseClientData,
-  stringList,
-} from '../ceremony/client-data.ts';
-import type { CeremonyExpectations } from '../ceremony/expectations.ts';
+import { checkChallenge, checkFlags, checkOrigin, matchRpId, parseClientData } from '../ceremony/client-data.ts';
+import { type CeremonyExpectations, checkExpectations } from '../ceremony/expectations.ts';
 import { splitAttestationObject } from '../ceremony/fast-cbor.ts';
 import { credentialIdOf, objectField } from '../ceremony/response.ts';
 import { DEFAULT_SUPPORTED_ALGORITHMS } from '../cose/constants.ts';
 import { coseKeyFromMap } from '../cose/key.ts';
-import { isWebAuthnError, WebAuthnError } from '../errors.ts';
+import { WebAuthnError } from '../errors.ts';
 import { decodeB64url, formatAaguid } from '../internal/bytes.ts';
 import { cborDecode } from '../internal/cbor.ts';
-import { fail, malformed } from '../internal/errors.ts';
+import { fail, guardAsync, malformed } from '../internal/errors.ts';
 import { type AttestationPolicy, evaluateTrust } from '../trust/policy.ts';
 import type { RegistrationResponseJSON } from '../types.ts';
 
@@ -117,27 +108,11 @@ function optionsError(message: string): WebAuthnError {
 export async function verifyRegistrationResponse(
   options: VerifyRegistrationResponseOptions,
 ): Promise<VerifiedRegistration> {
-  try {
-    return await verify(options);
-  } catch (error) {
-    if (isWebAuthnError(error)) throw error;
-    throw malformed(
-      `registration response could not be processed: ${(error as Error)?.message ?? String(error)}`,
-      error,
-    );
-  }
+  return guardAsync('registration response could not be processed', () => verify(options));
 }
 
 async function verify(options: VerifyRegistrationResponseOptions): Promise<VerifiedRegistration> {
-  if (typeof options !== 'object' || options === null) throw optionsError('options must be an object');
-  checkExpectedChallengeOption(options.expectedChallenge);
-  const origins = stringList(options.expectedOrigin, 'expectedOrigin');
-  const rpIds = stringList(options.expectedRPID, 'expectedRPID');
-  const requireUV = boolOption(options.requireUserVerification, 'requireUserVerification', false);
-  const requireUP = boolOption(options.requireUserPresence, 'requireUserPresence', true);
-  const allowCrossOrigin = boolOption(options.allowCrossOrigin, 'allowCrossOrigin', false);
-  const topOrigins =
-    options.expectedTopOrigin === undefined ? undefined : stringList(options.expectedTopOrigin, 'expectedTopOrigin');
+  const { origins, rpIds, requireUV, requireUP, allowCrossOrigin, topOrigins } = checkExpectations(options);
   const algs = options.supportedAlgorithms ?? DEFAULT_SUPPORTED_ALGORITHMS;
   if (!Array.isArray(algs) || algs.length === 0 || algs.some((a) => !Number.isInteger(a)))
     throw optionsError('supportedAlgorithms must be a non-empty array of COSE algorithm integers');

@@ -1,12 +1,16 @@
 /**
- * The driver's two error classes: {@link CtapHidError} for everything between the host and the
- * key (transport, framing, timeouts, host-side checks) and {@link CtapError} for a CTAP2 status
- * code the key answered with.
+ * The package's one error class, {@link CtapError}: for everything between the host and the key
+ * (transport, framing, timeouts, host-side checks), for a CTAP2 status code the key answered
+ * with, and for the virtual authenticator's options, saved state and socket.
  */
 import { CTAP2_STATUS, CTAPHID_ERR, type Ctap2StatusName } from './ctap2/constants.ts';
 
-/** Stable codes of {@link CtapHidError}. */
-export type CtapHidErrorCode =
+/**
+ * Stable codes of {@link CtapError}: the host's `ERR_*` codes, the virtual authenticator's
+ * `ERR_*` codes, and the spec's name of every CTAP2 status a key can answer with.
+ */
+export type CtapErrorCode =
+  // --- host and transport (the driver) ---
   /** The key stayed silent for longer than the timeout (no answer, no keepalive). */
   | 'ERR_TIMEOUT'
   /** The key answered bytes that are not a valid CTAPHID report, message or CBOR answer. */
@@ -17,7 +21,7 @@ export type CtapHidErrorCode =
   | 'ERR_DEVICE'
   /** The caller's `AbortSignal` fired; CTAPHID_CANCEL was sent. */
   | 'ERR_CANCELLED'
-  /** The transport or client was closed. */
+  /** The transport, the client or the virtual authenticator was closed. */
   | 'ERR_CLOSED'
   /** Reading or writing the device failed. */
   | 'ERR_TRANSPORT'
@@ -38,66 +42,34 @@ export type CtapHidErrorCode =
   /** The key does not support what was asked (a command, an option, an algorithm). */
   | 'ERR_UNSUPPORTED'
   /** A U2F (CTAP1) key answered an unexpected status word; `u2fStatus` holds it. */
-  | 'ERR_U2F_STATUS';
+  | 'ERR_U2F_STATUS'
+  // --- virtual authenticator (options, saved state, UDP server) ---
+  /** A saved state is not valid JSON or does not have the shape this version writes. */
+  | 'ERR_STATE_CORRUPT'
+  /** A saved state belongs to another program or to an unsupported version. */
+  | 'ERR_STATE_FOREIGN'
+  /** An option of the virtual authenticator has a value out of range. */
+  | 'ERR_INVALID_OPTION'
+  /** The UDP socket could not be opened. */
+  | 'ERR_SOCKET'
+  // --- a CTAP2 status the key answered (CTAP 2.1 §8.2); `status` holds the byte ---
+  /** The spec's name of a non-OK status, such as `CTAP2_ERR_PIN_INVALID` (range markers excluded). */
+  | Exclude<Ctap2StatusName, 'CTAP2_OK' | `${string}_FIRST` | `${string}_LAST`>
+  /** A status byte the spec does not name (an extension, vendor or future status); `status` holds it. */
+  | 'CTAP2_ERR_UNKNOWN';
 
-/** Extra fields of a {@link CtapHidError}. */
-export interface CtapHidErrorDetails {
+/** Options of the {@link CtapError} constructor: `cause` and the fields that some codes carry. */
+export interface CtapErrorOptions extends ErrorOptions {
+  /**
+   * The CTAP2 status byte the key answered. Set only for a status the key sent (which
+   * {@link CtapError.fromStatus} does), never for the host's or the virtual authenticator's codes.
+   */
+  status?: number;
   /** The CTAPHID_ERROR code, for `ERR_DEVICE`. */
   hidError?: number;
   /** The U2F status word, for `ERR_U2F_STATUS`. */
   u2fStatus?: number;
-  /** The error that led to this one. */
-  cause?: unknown;
 }
-
-/**
- * Thrown for failures between the host and the key: timeouts, malformed or foreign answers,
- * CTAPHID_ERROR reports, cancellation, transport and permission problems, and host-side checks
- * (PIN length, request size) made before anything is sent.
- *
- * @example
- * ```ts
- * try {
- *   await client.reset();
- * } catch (error) {
- *   if (isCtapHidError(error) && error.code === 'ERR_TIMEOUT') console.error('The key did not answer.');
- * }
- * ```
- */
-export class CtapHidError extends Error {
-  override readonly name = 'CtapHidError';
-  /** Stable machine-readable code. */
-  readonly code: CtapHidErrorCode;
-  /** The CTAPHID_ERROR code the device sent, for `ERR_DEVICE`. */
-  readonly hidError?: number;
-  /** The U2F status word, for `ERR_U2F_STATUS`. */
-  readonly u2fStatus?: number;
-
-  /**
-   * @param code - The stable code.
-   * @param message - What went wrong, for a person (never contains a PIN or token).
-   * @param details - `hidError`, `u2fStatus` and `cause` where they apply.
-   */
-  constructor(code: CtapHidErrorCode, message: string, details: CtapHidErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    if (details.hidError !== undefined) this.hidError = details.hidError;
-    if (details.u2fStatus !== undefined) this.u2fStatus = details.u2fStatus;
-  }
-}
-
-/**
- * Tells whether a value is a {@link CtapHidError}, also across ESM and CJS copies of this package.
- *
- * @param error - Any caught value.
- * @returns `true` when `error` is a {@link CtapHidError}.
- */
-export function isCtapHidError(error: unknown): error is CtapHidError {
-  return error instanceof Error && error.name === 'CtapHidError' && 'code' in error;
-}
-
-/** Code of a {@link CtapError}: the spec's name of the status, or `CTAP2_ERR_UNKNOWN` for an unnamed value. */
-export type CtapErrorCode = Exclude<Ctap2StatusName, 'CTAP2_OK'> | 'CTAP2_ERR_UNKNOWN';
 
 const STATUS_NAMES: ReadonlyMap<number, Ctap2StatusName> = /* @__PURE__ */ new Map(
   (Object.entries(CTAP2_STATUS) as [Ctap2StatusName, number][])
@@ -105,7 +77,31 @@ const STATUS_NAMES: ReadonlyMap<number, Ctap2StatusName> = /* @__PURE__ */ new M
     .map(([name, value]) => [value, name]),
 );
 
-const EXPLANATIONS: Partial<Record<CtapErrorCode, string>> = {
+/** The words for every code the host or the virtual authenticator decides on. */
+const OWN_EXPLANATIONS: Record<Exclude<CtapErrorCode, `CTAP${string}`>, string> = {
+  ERR_TIMEOUT: 'The key did not answer in time; check that it is plugged in.',
+  ERR_MALFORMED: 'The key answered something that cannot be read.',
+  ERR_NONCE_MISMATCH: 'Another program is talking to the key at the same time; close it and try again.',
+  ERR_DEVICE: 'The key reported a USB protocol error.',
+  ERR_CANCELLED: 'The operation was cancelled.',
+  ERR_CLOSED: 'The connection to the key was closed.',
+  ERR_TRANSPORT: 'Talking to the key failed; unplug it and plug it in again.',
+  ERR_ACCESS_DENIED: 'The operating system does not let this program use the key.',
+  ERR_NO_DEVICE: 'No security key was found; plug one in.',
+  ERR_INVALID_ARGUMENT: 'The program passed a value that is out of range or of the wrong shape.',
+  ERR_REQUEST_TOO_LARGE: 'The request is larger than the key accepts.',
+  ERR_PIN_TOO_SHORT: 'The PIN is shorter than the key allows.',
+  ERR_PIN_TOO_LONG: 'The PIN is too long (at most 63 bytes).',
+  ERR_PIN_REQUIRED: 'The key needs its PIN for this operation.',
+  ERR_UNSUPPORTED: 'The key does not support this.',
+  ERR_U2F_STATUS: 'The key (an older U2F key) answered with an unexpected status.',
+  ERR_STATE_CORRUPT: 'The saved state of the virtual authenticator is damaged.',
+  ERR_STATE_FOREIGN: 'The saved state was not written by this version of the virtual authenticator.',
+  ERR_INVALID_OPTION: 'An option of the virtual authenticator is out of range.',
+  ERR_SOCKET: 'The virtual authenticator could not open its UDP socket.',
+};
+
+const STATUS_EXPLANATIONS: Partial<Record<CtapErrorCode, string>> = {
   CTAP1_ERR_INVALID_COMMAND: 'The key does not know this command.',
   CTAP1_ERR_INVALID_PARAMETER: 'The key refused a parameter of the request.',
   CTAP1_ERR_INVALID_LENGTH: 'The request has a length the key does not accept.',
@@ -144,6 +140,15 @@ const EXPLANATIONS: Partial<Record<CtapErrorCode, string>> = {
   CTAP1_ERR_OTHER: 'The key reported an unspecified error.',
 };
 
+function explanationOf(code: CtapErrorCode, status: number | undefined): string {
+  if (!code.startsWith('CTAP')) return OWN_EXPLANATIONS[code as keyof typeof OWN_EXPLANATIONS];
+  const known = STATUS_EXPLANATIONS[code];
+  if (known !== undefined) return known;
+  if (status !== undefined && status >= 0xf0) return 'The key reported a vendor-specific error.';
+  if (status !== undefined && status >= 0xe0) return 'The key reported an extension error.';
+  return 'The key reported an error.';
+}
+
 /**
  * Gives the spec name of a CTAP2 status byte (CTAP 2.1 §8.2).
  *
@@ -155,8 +160,15 @@ export function ctapStatusName(status: number): Ctap2StatusName | 'CTAP2_ERR_UNK
 }
 
 /**
- * Thrown when the key answers a CTAP2 command with a status other than `CTAP2_OK`. `code` is the
- * spec's name of the status; `explanation` says what it means in a user's words.
+ * Thrown by everything in this package: failures between the host and the key (timeouts,
+ * malformed or foreign answers, CTAPHID_ERROR reports, cancellation, transport and permission
+ * problems, host-side checks such as PIN length made before anything is sent), a CTAP2 status
+ * other than `CTAP2_OK` that the key answered (`code` is then the spec's name and `status` the
+ * byte), and the virtual authenticator's bad options, bad saved state and socket failures.
+ *
+ * @remarks
+ * `status` is present exactly when a key answered a CTAP2 status; `explanation` always says what
+ * the code means in a user's words. Messages never contain a PIN or a token.
  *
  * @example
  * ```ts
@@ -164,36 +176,54 @@ export function ctapStatusName(status: number): Ctap2StatusName | 'CTAP2_ERR_UNK
  *   await client.clientPin.getPinToken(pin);
  * } catch (error) {
  *   if (isCtapError(error) && error.code === 'CTAP2_ERR_PIN_INVALID') console.error(error.explanation);
+ *   else if (isCtapError(error) && error.code === 'ERR_TIMEOUT') console.error('The key did not answer.');
  * }
  * ```
  */
 export class CtapError extends Error {
   override readonly name = 'CtapError';
-  /** The spec's name of the status, such as `CTAP2_ERR_PIN_INVALID`. */
+  /** Stable machine-readable code; for a status the key answered, the spec's name of it. */
   readonly code: CtapErrorCode;
-  /** The status byte the key sent. */
-  readonly status: number;
-  /** What the status means, for a person. */
+  // `declare`: an absent field is left out rather than set to undefined (`'status' in error` is false).
+  /** The CTAP2 status byte the key answered; present exactly when a key answered a non-OK status. */
+  declare readonly status?: number;
+  /** What the code means, for a person. */
   readonly explanation: string;
+  /** The CTAPHID_ERROR code the device sent, for `ERR_DEVICE`. */
+  declare readonly hidError?: number;
+  /** The U2F status word, for `ERR_U2F_STATUS`. */
+  declare readonly u2fStatus?: number;
 
   /**
+   * @param code - The stable code.
+   * @param message - What went wrong, for a person (never contains a PIN or token).
+   * @param options - `cause`, and `status`, `hidError` or `u2fStatus` where they apply.
+   */
+  constructor(code: CtapErrorCode, message: string, options: CtapErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.explanation = explanationOf(code, options.status);
+    if (options.status !== undefined) this.status = options.status;
+    if (options.hidError !== undefined) this.hidError = options.hidError;
+    if (options.u2fStatus !== undefined) this.u2fStatus = options.u2fStatus;
+  }
+
+  /**
+   * Builds the error for a CTAP2 status the key answered, with the message
+   * `"<context> failed: CTAP2_ERR_X (0x31). <explanation>"`.
+   *
    * @param status - The status byte (non-zero).
    * @param context - The command that failed, for the message (`clientPIN.getPINToken`).
+   * @returns A {@link CtapError} whose `code` is the spec's name of `status` (or
+   * `CTAP2_ERR_UNKNOWN`) and whose `status` is the byte.
    */
-  constructor(status: number, context = 'CTAP2 command') {
+  static fromStatus(status: number, context = 'CTAP2 command'): CtapError {
     const name = ctapStatusName(status);
-    const code: CtapErrorCode = name === 'CTAP2_OK' ? 'CTAP2_ERR_UNKNOWN' : name;
-    const explanation =
-      EXPLANATIONS[code] ??
-      (status >= 0xf0
-        ? 'The key reported a vendor-specific error.'
-        : status >= 0xe0
-          ? 'The key reported an extension error.'
-          : 'The key reported an error.');
-    super(`${context} failed: ${code} (0x${status.toString(16).padStart(2, '0')}). ${explanation}`);
-    this.code = code;
-    this.status = status;
-    this.explanation = explanation;
+    // The STATUS_NAMES filter never yields a range marker; CTAP2_OK is not an error.
+    const code = (name === 'CTAP2_OK' ? 'CTAP2_ERR_UNKNOWN' : name) as CtapErrorCode;
+    const explanation = explanationOf(code, status);
+    const hex = status.toString(16).padStart(2, '0');
+    return new CtapError(code, `${context} failed: ${code} (0x${hex}). ${explanation}`, { status });
   }
 }
 
@@ -204,7 +234,7 @@ export class CtapError extends Error {
  * @returns `true` when `error` is a {@link CtapError}.
  */
 export function isCtapError(error: unknown): error is CtapError {
-  return error instanceof Error && error.name === 'CtapError' && 'code' in error && 'status' in error;
+  return error instanceof Error && error.name === 'CtapError' && 'code' in error;
 }
 
 const HID_ERROR_NAMES: ReadonlyMap<number, string> = /* @__PURE__ */ new Map(
@@ -217,6 +247,6 @@ export function hidErrorName(code: number): string {
 }
 
 /** Internal: builds the `ERR_MALFORMED` error for the CBOR and byte-reader seams. */
-export function malformed(message: string, cause?: unknown): CtapHidError {
-  return new CtapHidError('ERR_MALFORMED', message, cause === undefined ? {} : { cause });
+export function malformed(message: string, cause?: unknown): CtapError {
+  return new CtapError('ERR_MALFORMED', message, cause === undefined ? {} : { cause });
 }

@@ -44,16 +44,7 @@ export { Ctap2Client, type Ctap2ClientOptions, selectAuthenticator } from './cli
 export type { AuthenticatorInfo, PublicKeyCredentialParameters } from './client/info.ts';
 export type { PinUvAuthProtocolVersion } from './client/pin-protocol.ts';
 export { CTAP2_STATUS, type Ctap2StatusName, PIN_PERMISSION } from './ctap2/constants.ts';
-export {
-  CtapError,
-  type CtapErrorCode,
-  CtapHidError,
-  type CtapHidErrorCode,
-  type CtapHidErrorDetails,
-  ctapStatusName,
-  isCtapError,
-  isCtapHidError,
-} from './errors.ts';
+export { CtapError, type CtapErrorCode, type CtapErrorOptions, ctapStatusName, isCtapError } from './errors.ts';
 export type { CallOptions, ChannelOptions, HidDeviceInfo, KeepaliveStatus } from './hid/channel.ts';
 export type { HidTransport } from './hid/transport.ts';
 export { type HidReportHandler, MemoryHidTransport } from './transports/memory.ts';
@@ -76,7 +67,6 @@ export {
   delayPresence,
   denyPresence,
   generateAttestationCa,
-  isVirtualAuthenticatorError,
   type ServeUdpOptions,
   type StoredCredentialState,
   serveUdp,
@@ -88,8 +78,6 @@ export {
   VIRTUAL_AUTHENTICATOR_STATE_FORMAT,
   VIRTUAL_AUTHENTICATOR_STATE_VERSION,
   VirtualAuthenticator,
-  VirtualAuthenticatorError,
-  type VirtualAuthenticatorErrorCode,
   type VirtualAuthenticatorOptions,
   type VirtualAuthenticatorState,
 } from './virtual/index.ts';

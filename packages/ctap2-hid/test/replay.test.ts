@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { bytesToHex, hexToBytes } from '@keyward/internal';
 import { describe, expect, it } from 'vitest';
-import { Ctap2Client, CtapHidError, type HidTransport } from '../src/index.ts';
+import { Ctap2Client, CtapError, type HidTransport } from '../src/index.ts';
 import { ReportQueue } from '../src/transports/report-queue.ts';
 
 interface Session {
@@ -49,7 +49,7 @@ class ReplayTransport implements HidTransport {
     return this.queue.receive(timeoutMs);
   }
   async close(): Promise<void> {
-    this.queue.close(new CtapHidError('ERR_CLOSED', 'closed'));
+    this.queue.close(new CtapError('ERR_CLOSED', 'closed'));
   }
 }
 
@@ -124,10 +124,7 @@ describe('recorded CTAPHID sessions', () => {
         } catch (error) {
           const name = (error as Error).name;
           // Our errors, or the replay's own assertion that the host went off-script (a different request).
-          expect(
-            ['CtapHidError', 'CtapError', 'AssertionError'],
-            `step ${target} offset ${offset}: ${String(error)}`,
-          ).toContain(name);
+          expect(['CtapError', 'AssertionError'], `step ${target} offset ${offset}: ${String(error)}`).toContain(name);
         }
       }
     }

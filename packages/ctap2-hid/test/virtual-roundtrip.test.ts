@@ -2,13 +2,12 @@
 import { utf8ToBytes } from '@keyward/internal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import { CTAPHID_CMD } from '../src/ctap2/constants.ts';
+import { CTAP2_STATUS, CTAPHID_CMD, type Ctap2StatusName } from '../src/ctap2/constants.ts';
 import {
   Ctap2Client,
   type Ctap2ClientOptions,
   type HidReportHandler,
   isCtapError,
-  isCtapHidError,
   type KeepaliveStatus,
   type MakeCredentialParams,
   MemoryHidTransport,
@@ -136,7 +135,9 @@ describe('clientPin', () => {
       for (let i = 0; i < 3 && attempts.length < 8; i++) {
         const error = await client.clientPin.getPinToken('0000').catch((e: unknown) => e);
         expect(isCtapError(error)).toBe(true);
-        attempts.push((error as { code: string }).code);
+        const { code, status } = error as { code: Ctap2StatusName; status?: number };
+        expect(status, code).toBe(CTAP2_STATUS[code]);
+        attempts.push(code);
       }
       if (attempts.length < 8) {
         // While auth-blocked even the right PIN is refused and costs nothing.
@@ -234,9 +235,9 @@ describe('authenticatorConfig', () => {
     await client.clientPin.getPinToken('1234', PIN_PERMISSION.mc, RP);
     const error = await client.config.setMinPINLength({ newMinPINLength: 6 }).catch((e: unknown) => e);
     expect(isCtapError(error)).toBe(true);
-    expect(['CTAP2_ERR_PIN_AUTH_INVALID', 'CTAP2_ERR_UNAUTHORIZED_PERMISSION']).toContain(
-      (error as { code: string }).code,
-    );
+    const { code, status } = error as { code: Ctap2StatusName; status?: number };
+    expect(['CTAP2_ERR_PIN_AUTH_INVALID', 'CTAP2_ERR_UNAUTHORIZED_PERMISSION']).toContain(code);
+    expect(status, code).toBe(CTAP2_STATUS[code]);
   });
 });
 
@@ -528,6 +529,7 @@ describe('CTAP1/U2F fallback', () => {
     });
     await expect(client.reset()).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });
     const error = await client.clientPin.getRetries().catch((e: unknown) => e);
-    expect(isCtapHidError(error) && error.code === 'ERR_UNSUPPORTED').toBe(true);
+    expect(isCtapError(error) && error.code === 'ERR_UNSUPPORTED').toBe(true);
+    expect(error).not.toHaveProperty('status');
   });
 });

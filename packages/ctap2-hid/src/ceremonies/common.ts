@@ -4,7 +4,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { PinUvAuthToken } from '../client/connection.ts';
 import type { CredentialDescriptor } from '../client/credentials.ts';
 import type { Ctap2Client } from '../client/ctap2-client.ts';
-import { CtapHidError } from '../errors.ts';
+import { CtapError } from '../errors.ts';
 import type { CallOptions } from '../hid/channel.ts';
 import type { PublicKeyCredentialDescriptorJSON } from './types.ts';
 
@@ -25,7 +25,7 @@ export interface CeremonyOptions extends CallOptions {
 /** Internal: base64url to bytes with the driver's error. */
 export function fromB64u(text: string, what: string): Uint8Array {
   const bytes = base64urlToBytes(text);
-  if (!bytes) throw new CtapHidError('ERR_INVALID_ARGUMENT', `${what} is not base64url`);
+  if (!bytes) throw new CtapError('ERR_INVALID_ARGUMENT', `${what} is not base64url`);
   return bytes;
 }
 
@@ -35,10 +35,10 @@ export function resolveRpId(origin: string, rpId: string | undefined): string {
   try {
     url = new URL(origin);
   } catch (cause) {
-    throw new CtapHidError('ERR_INVALID_ARGUMENT', `origin ${JSON.stringify(origin)} is not a URL`, { cause });
+    throw new CtapError('ERR_INVALID_ARGUMENT', `origin ${JSON.stringify(origin)} is not a URL`, { cause });
   }
   if (url.origin !== origin) {
-    throw new CtapHidError(
+    throw new CtapError(
       'ERR_INVALID_ARGUMENT',
       `origin must be a bare origin such as https://example.com, got ${origin}`,
     );
@@ -46,10 +46,10 @@ export function resolveRpId(origin: string, rpId: string | undefined): string {
   const host = url.hostname;
   const id = rpId ?? host;
   if (host !== id && !host.endsWith(`.${id}`)) {
-    throw new CtapHidError('ERR_INVALID_ARGUMENT', `RP ID ${id} is not ${host} or a parent domain of it`);
+    throw new CtapError('ERR_INVALID_ARGUMENT', `RP ID ${id} is not ${host} or a parent domain of it`);
   }
   if (url.protocol !== 'https:' && host !== 'localhost' && !host.endsWith('.localhost')) {
-    throw new CtapHidError('ERR_INVALID_ARGUMENT', `origin ${origin} is not https (only localhost may use http)`);
+    throw new CtapError('ERR_INVALID_ARGUMENT', `origin ${origin} is not https (only localhost may use http)`);
   }
   return id;
 }
@@ -93,8 +93,8 @@ export async function userVerification(
   }
   if (requirement === 'required') {
     if (info.options.uv === true) return { uv: true };
-    if (pinSet) throw new CtapHidError('ERR_PIN_REQUIRED', 'this sign-in requires the key’s PIN: pass `pin`');
-    throw new CtapHidError('ERR_UNSUPPORTED', 'user verification is required but the key has no PIN set');
+    if (pinSet) throw new CtapError('ERR_PIN_REQUIRED', 'this sign-in requires the key’s PIN: pass `pin`');
+    throw new CtapError('ERR_UNSUPPORTED', 'user verification is required but the key has no PIN set');
   }
   return {};
 }

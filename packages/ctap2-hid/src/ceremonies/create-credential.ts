@@ -3,7 +3,7 @@ import { bytesToBase64url, concatBytes, encodeCanonicalCbor } from '@keyward/int
 import { decodeValue, read } from '../client/cbor.ts';
 import type { Ctap2Client } from '../client/ctap2-client.ts';
 import { PIN_PERMISSION } from '../ctap2/constants.ts';
-import { CtapHidError, isCtapError } from '../errors.ts';
+import { CtapError, isCtapError } from '../errors.ts';
 import {
   type CeremonyOptions,
   clientData,
@@ -45,7 +45,7 @@ function spki(coseKey: Map<unknown, unknown>): Uint8Array | undefined {
  * @param optionsJSON - The options from `generateRegistrationOptions`.
  * @param options - The origin, the PIN, cancellation and the touch prompt (`onKeepalive`).
  * @returns The registration response.
- * @throws {@link CtapHidError} `ERR_INVALID_ARGUMENT` (bad origin, RP ID or base64url), `ERR_PIN_REQUIRED`,
+ * @throws {@link CtapError} `ERR_INVALID_ARGUMENT` (bad origin, RP ID or base64url), `ERR_PIN_REQUIRED`,
  * `ERR_PIN_TOO_SHORT`, `ERR_CANCELLED`, `ERR_TIMEOUT`.
  * @throws {@link CtapError} `CTAP2_ERR_CREDENTIAL_EXCLUDED` (already registered), `CTAP2_ERR_PIN_INVALID`, …
  * @example
@@ -103,12 +103,12 @@ export async function createCredential(
     result = await client.makeCredential(call, withTimeout(options, optionsJSON.timeout));
   } catch (error) {
     if (isCtapError(error) && error.code === 'CTAP2_ERR_PUAT_REQUIRED' && options.pin === undefined) {
-      throw new CtapHidError('ERR_PIN_REQUIRED', 'the key needs its PIN to register: pass `pin`', { cause: error });
+      throw new CtapError('ERR_PIN_REQUIRED', 'the key needs its PIN to register: pass `pin`', { cause: error });
     }
     throw error;
   }
   const attested = result.authenticatorData.attestedCredentialData;
-  if (!attested) throw new CtapHidError('ERR_MALFORMED', 'makeCredential: no attested credential data');
+  if (!attested) throw new CtapError('ERR_MALFORMED', 'makeCredential: no attested credential data');
   const coseKey = decodeValue(attested.credentialPublicKey, 'credentialPublicKey') as Map<unknown, unknown>;
   const alg = read.int(coseKey, 3, 'credentialPublicKey');
   // WebAuthn §5.4.7: with `none` (the default) the client may replace the attestation statement.

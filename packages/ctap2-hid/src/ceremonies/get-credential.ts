@@ -3,7 +3,7 @@ import { bytesToBase64url } from '@keyward/internal';
 import type { AssertionResult } from '../client/credentials.ts';
 import type { Ctap2Client } from '../client/ctap2-client.ts';
 import { PIN_PERMISSION } from '../ctap2/constants.ts';
-import { CtapHidError, isCtapError } from '../errors.ts';
+import { CtapError, isCtapError } from '../errors.ts';
 import { type CeremonyOptions, clientData, descriptors, resolveRpId, userVerification, withTimeout } from './common.ts';
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from './types.ts';
 
@@ -27,7 +27,7 @@ export interface GetCredentialOptions extends CeremonyOptions {
  * @param optionsJSON - The options from `generateAuthenticationOptions`.
  * @param options - The origin, the PIN, cancellation, the touch prompt, an account chooser.
  * @returns The authentication response.
- * @throws {@link CtapHidError} `ERR_INVALID_ARGUMENT`, `ERR_PIN_REQUIRED`, `ERR_CANCELLED`, `ERR_TIMEOUT`.
+ * @throws {@link CtapError} `ERR_INVALID_ARGUMENT`, `ERR_PIN_REQUIRED`, `ERR_CANCELLED`, `ERR_TIMEOUT`.
  * @throws {@link CtapError} `CTAP2_ERR_NO_CREDENTIALS` when the key has no credential for the RP, `CTAP2_ERR_PIN_INVALID`, …
  * @example
  * ```ts
@@ -67,7 +67,7 @@ export async function getCredential(
     assertions = await client.getAssertions(params, withTimeout(options, optionsJSON.timeout));
   } catch (error) {
     if (isCtapError(error) && error.code === 'CTAP2_ERR_PUAT_REQUIRED' && options.pin === undefined) {
-      throw new CtapHidError('ERR_PIN_REQUIRED', 'the key needs its PIN to sign in: pass `pin`', { cause: error });
+      throw new CtapError('ERR_PIN_REQUIRED', 'the key needs its PIN to sign in: pass `pin`', { cause: error });
     }
     throw error;
   }

@@ -7,7 +7,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, w
 import { basename, dirname, join } from 'node:path';
 import { bytesToHex, utf8ToBytes } from '@keyward/internal';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { VirtualAuthenticatorError } from '../virtual/errors.ts';
+import { CtapError } from '../errors.ts';
 import type { VirtualAuthenticatorState } from '../virtual/state.ts';
 
 /** The envelope's `format` tag. */
@@ -20,40 +20,30 @@ export function readStateFile(path: string): unknown {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new VirtualAuthenticatorError(
-      'ERR_STATE_CORRUPT',
-      `Cannot read state file ${path}: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
+    throw new CtapError('ERR_STATE_CORRUPT', `Cannot read state file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   let envelope: unknown;
   try {
     envelope = JSON.parse(text);
   } catch (cause) {
-    throw new VirtualAuthenticatorError('ERR_STATE_CORRUPT', `State file ${path} is not valid JSON`, { cause });
+    throw new CtapError('ERR_STATE_CORRUPT', `State file ${path} is not valid JSON`, { cause });
   }
   if (
     typeof envelope !== 'object' ||
     envelope === null ||
     (envelope as { format?: unknown }).format !== STATE_FILE_FORMAT
   )
-    throw new VirtualAuthenticatorError(
+    throw new CtapError(
       'ERR_STATE_FOREIGN',
       `${path} is not a keyward-authenticator state file (format ${JSON.stringify((envelope as { format?: unknown })?.format)})`,
     );
   const { version, sha256: checksum, state } = envelope as { version?: unknown; sha256?: unknown; state?: unknown };
   if (version !== 1)
-    throw new VirtualAuthenticatorError(
-      'ERR_STATE_FOREIGN',
-      `${path}: unsupported state file version ${JSON.stringify(version)}`,
-    );
+    throw new CtapError('ERR_STATE_FOREIGN', `${path}: unsupported state file version ${JSON.stringify(version)}`);
   if (typeof checksum !== 'string' || checksum !== bytesToHex(sha256(utf8ToBytes(JSON.stringify(state)))))
-    throw new VirtualAuthenticatorError(
-      'ERR_STATE_CORRUPT',
-      `State file ${path} fails its SHA-256 check (damaged or edited)`,
-    );
+    throw new CtapError('ERR_STATE_CORRUPT', `State file ${path} fails its SHA-256 check (damaged or edited)`);
   return state;
 }
 

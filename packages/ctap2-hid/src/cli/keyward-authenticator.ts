@@ -4,7 +4,7 @@
  * error or a state file that cannot be used.
  */
 import { createInterface } from 'node:readline';
-import { isVirtualAuthenticatorError } from '../virtual/errors.ts';
+import { isCtapError } from '../errors.ts';
 import { approvePresence, denyPresence, type UserPresenceApprover } from '../virtual/presence.ts';
 import { serveUdp } from '../virtual/serve-udp.ts';
 import { aaguidFromString, aaguidToString } from '../virtual/state.ts';
@@ -109,9 +109,12 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`keyward-authenticator: ${error.message}\n\n${USAGE}\n`);
       return 2;
     }
-    if (isVirtualAuthenticatorError(error)) {
+    if (isCtapError(error)) {
       process.stderr.write(`keyward-authenticator: ${error.message} [${error.code}]\n`);
-      return error.code === 'ERR_SOCKET' ? 1 : 2;
+      // A state file or option that cannot be used is the caller's to fix (2); a socket failure is not (1).
+      const unusable =
+        error.code === 'ERR_STATE_CORRUPT' || error.code === 'ERR_STATE_FOREIGN' || error.code === 'ERR_INVALID_OPTION';
+      return unusable ? 2 : 1;
     }
     // Operating-system errors (a state directory that does not exist, no permission): the message says it.
     process.stderr.write(`keyward-authenticator: ${(error as Error)?.message ?? String(error)}\n`);

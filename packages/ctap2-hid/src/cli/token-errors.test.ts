@@ -1,7 +1,7 @@
 /** keyward-token's explanations and exit codes for every error it knows. */
 import { describe, expect, it } from 'vitest';
 import { CTAP2_STATUS } from '../ctap2/constants.ts';
-import { CtapError, CtapHidError, type CtapHidErrorCode } from '../errors.ts';
+import { CtapError, type CtapErrorCode } from '../errors.ts';
 import { EXIT, explain, TokenCliError, UsageError } from './token-errors.ts';
 
 describe('explain', () => {
@@ -26,14 +26,17 @@ describe('explain', () => {
       ['CTAP2_ERR_KEY_STORE_FULL', EXIT.FAILURE, 'no room'],
     ];
     for (const [name, exitCode, words] of cases) {
-      const result = explain(new CtapError(CTAP2_STATUS[name]));
+      const result = explain(CtapError.fromStatus(CTAP2_STATUS[name]));
       expect(result, name).toMatchObject({ code: name, exitCode });
       expect(result.message, name).toContain(words);
     }
+    const vendor = explain(CtapError.fromStatus(0xf5));
+    expect(vendor).toMatchObject({ code: 'CTAP2_ERR_UNKNOWN', exitCode: EXIT.FAILURE });
+    expect(vendor.message).toContain('vendor-specific');
   });
 
   it('maps driver errors to exit codes', () => {
-    const cases: [CtapHidErrorCode, number][] = [
+    const cases: [CtapErrorCode, number][] = [
       ['ERR_PIN_TOO_SHORT', EXIT.PIN],
       ['ERR_PIN_TOO_LONG', EXIT.PIN],
       ['ERR_PIN_REQUIRED', EXIT.PIN],
@@ -47,9 +50,14 @@ describe('explain', () => {
       ['ERR_CLOSED', EXIT.DEVICE],
       ['ERR_MALFORMED', EXIT.DEVICE],
       ['ERR_DEVICE', EXIT.DEVICE],
+      ['ERR_NONCE_MISMATCH', EXIT.DEVICE],
+      ['ERR_REQUEST_TOO_LARGE', EXIT.DEVICE],
+      ['ERR_U2F_STATUS', EXIT.DEVICE],
+      // The virtual authenticator's codes never reach this CLI; if one did, it is a plain failure.
+      ['ERR_STATE_CORRUPT', EXIT.FAILURE],
     ];
     for (const [code, exitCode] of cases)
-      expect(explain(new CtapHidError(code, 'x')), code).toMatchObject({ code, exitCode });
+      expect(explain(new CtapError(code, 'x')), code).toMatchObject({ code, exitCode });
   });
 
   it('usage errors, the CLI’s own errors and anything else', () => {

@@ -1,5 +1,5 @@
 /** Internal: keyward-token's exit codes and the user-facing explanation of each error. */
-import { isCtapError, isCtapHidError } from '../errors.ts';
+import { isCtapError } from '../errors.ts';
 
 /** Exit codes of keyward-token (also in the README and `--help`). */
 export const EXIT = {
@@ -57,6 +57,7 @@ export function explain(error: unknown): Explained {
     const c = error.code;
     const out = (exitCode: number, message: string): Explained => ({ code: c, exitCode, message });
     switch (c) {
+      // A CTAP2 status the key answered.
       case 'CTAP2_ERR_PIN_INVALID':
         return out(EXIT.PIN, 'Wrong PIN.');
       case 'CTAP2_ERR_PIN_BLOCKED':
@@ -95,38 +96,35 @@ export function explain(error: unknown): Explained {
       case 'CTAP2_ERR_INVALID_SUBCOMMAND':
       case 'CTAP2_ERR_UNSUPPORTED_OPTION':
         return out(EXIT.UNSUPPORTED, 'The key does not support this.');
-      default:
-        return out(EXIT.FAILURE, error.message);
-    }
-  }
-  if (isCtapHidError(error)) {
-    const c = error.code;
-    switch (c) {
+      // The host's own checks and the transport.
       case 'ERR_PIN_TOO_SHORT':
-        return { code: c, exitCode: EXIT.PIN, message: `The PIN is too short: ${error.message}.` };
+        return out(EXIT.PIN, `The PIN is too short: ${error.message}.`);
       case 'ERR_PIN_TOO_LONG':
-        return { code: c, exitCode: EXIT.PIN, message: `The PIN is too long: ${error.message}.` };
+        return out(EXIT.PIN, `The PIN is too long: ${error.message}.`);
       case 'ERR_PIN_REQUIRED':
-        return { code: c, exitCode: EXIT.PIN, message: error.message };
+        return out(EXIT.PIN, error.message);
       case 'ERR_UNSUPPORTED':
-        return { code: c, exitCode: EXIT.UNSUPPORTED, message: `The key does not support this: ${error.message}.` };
+        return out(EXIT.UNSUPPORTED, `The key does not support this: ${error.message}.`);
       case 'ERR_CANCELLED':
-        return { code: c, exitCode: EXIT.INTERRUPTED, message: 'Cancelled.' };
+        return out(EXIT.INTERRUPTED, 'Cancelled.');
       case 'ERR_INVALID_ARGUMENT':
-        return { code: c, exitCode: EXIT.USAGE, message: error.message };
+        return out(EXIT.USAGE, error.message);
       case 'ERR_TIMEOUT':
-        return {
-          code: c,
-          exitCode: EXIT.DEVICE,
-          message: `The key did not answer (${error.message}). Is it plugged in?`,
-        };
+        return out(EXIT.DEVICE, `The key did not answer (${error.message}). Is it plugged in?`);
       case 'ERR_ACCESS_DENIED':
       case 'ERR_NO_DEVICE':
       case 'ERR_TRANSPORT':
       case 'ERR_CLOSED':
-        return { code: c, exitCode: EXIT.DEVICE, message: error.message };
+        return out(EXIT.DEVICE, error.message);
+      case 'ERR_MALFORMED':
+      case 'ERR_NONCE_MISMATCH':
+      case 'ERR_DEVICE':
+      case 'ERR_REQUEST_TOO_LARGE':
+      case 'ERR_U2F_STATUS':
+        return out(EXIT.DEVICE, `The key answered something unexpected: ${error.message}`);
+      // Any other CTAP2 status, and the virtual authenticator's codes (not thrown to this CLI).
       default:
-        return { code: c, exitCode: EXIT.DEVICE, message: `The key answered something unexpected: ${error.message}` };
+        return out(EXIT.FAILURE, error.message);
     }
   }
   const message = error instanceof Error ? error.message : String(error);

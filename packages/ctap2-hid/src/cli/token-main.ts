@@ -1,7 +1,7 @@
 /** Internal: keyward-token's argument parsing and dispatch; `keyward-token.ts` runs it on the process. */
 import { parseArgs } from 'node:util';
 import { Ctap2Client, selectAuthenticator } from '../client/ctap2-client.ts';
-import { CtapHidError } from '../errors.ts';
+import { CtapError } from '../errors.ts';
 import type { HidTransport } from '../hid/transport.ts';
 import { type NodeHidOptions, NodeHidTransport } from '../transports/node-hid.ts';
 import { UdpHidTransport } from '../transports/udp.ts';
@@ -147,7 +147,7 @@ export async function openUsb(
   await Promise.all(
     opened.filter((t) => !clients.some((c) => c.transport === t)).map((t) => t.close().catch(() => undefined)),
   );
-  if (clients.length === 0) throw new CtapHidError('ERR_NO_DEVICE', 'none of the plugged-in security keys answered');
+  if (clients.length === 0) throw new CtapError('ERR_NO_DEVICE', 'none of the plugged-in security keys answered');
   if (clients.length === 1) return (clients[0] as { transport: HidTransport }).transport;
   io.stderr.write(`${clients.length} security keys are plugged in: touch the one to use…\n`);
   try {

@@ -1,6 +1,6 @@
 /** Internal: the CBOR seam of the driver and the typed readers over decoded CTAP2 maps. */
 import { decodeCbor, encodeCanonicalCbor } from '@keyward/internal';
-import { CtapError, CtapHidError, malformed } from '../errors.ts';
+import { CtapError, malformed } from '../errors.ts';
 
 /** A decoded CBOR map with its original (integer or text) keys. */
 export type CborMap = Map<unknown, unknown>;
@@ -22,12 +22,12 @@ export function cbor(value: unknown): Uint8Array {
 
 /** Checks the status byte of a CTAP2 answer and decodes its map (empty when there is none). */
 export function decodeResponse(payload: Uint8Array, context: string): CborMap {
-  if (payload.length === 0) throw new CtapHidError('ERR_MALFORMED', `${context}: empty CTAP2 answer (no status byte)`);
+  if (payload.length === 0) throw new CtapError('ERR_MALFORMED', `${context}: empty CTAP2 answer (no status byte)`);
   const status = payload[0] as number;
-  if (status !== 0) throw new CtapError(status, context);
+  if (status !== 0) throw CtapError.fromStatus(status, context);
   if (payload.length === 1) return new Map();
   const value = decodeCbor(payload.subarray(1), (message, cause) => malformed(`${context}: ${message}`, cause));
-  if (!(value instanceof Map)) throw new CtapHidError('ERR_MALFORMED', `${context}: the answer is not a CBOR map`);
+  if (!(value instanceof Map)) throw new CtapError('ERR_MALFORMED', `${context}: the answer is not a CBOR map`);
   return value;
 }
 
@@ -36,7 +36,7 @@ export function decodeValue(bytes: Uint8Array, context: string): unknown {
   return decodeCbor(bytes, (message, cause) => malformed(`${context}: ${message}`, cause));
 }
 
-function wrong(context: string, key: unknown, expected: string, value: unknown): CtapHidError {
+function wrong(context: string, key: unknown, expected: string, value: unknown): CtapError {
   const found =
     value instanceof Uint8Array
       ? 'bytes'
@@ -45,7 +45,7 @@ function wrong(context: string, key: unknown, expected: string, value: unknown):
         : Array.isArray(value)
           ? 'array'
           : typeof value;
-  return new CtapHidError('ERR_MALFORMED', `${context}: field ${String(key)} should be ${expected}, found ${found}`);
+  return new CtapError('ERR_MALFORMED', `${context}: field ${String(key)} should be ${expected}, found ${found}`);
 }
 
 /** Typed field readers: `undefined` when absent, `ERR_MALFORMED` when of the wrong type. */
@@ -91,7 +91,6 @@ export const read = {
 
 /** Reads a required field with one of the readers above. */
 export function need<T>(value: T | undefined, context: string, key: unknown): T {
-  if (value === undefined)
-    throw new CtapHidError('ERR_MALFORMED', `${context}: required field ${String(key)} is missing`);
+  if (value === undefined) throw new CtapError('ERR_MALFORMED', `${context}: required field ${String(key)} is missing`);
   return value;
 }

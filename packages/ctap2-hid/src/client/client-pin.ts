@@ -2,7 +2,7 @@
 import { concatBytes, utf8ToBytes } from '@keyward/internal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { CLIENT_PIN_SUBCMD, CTAP2_CMD, PIN_PERMISSION } from '../ctap2/constants.ts';
-import { CtapHidError } from '../errors.ts';
+import { CtapError } from '../errors.ts';
 import type { CallOptions } from '../hid/channel.ts';
 import { type CborMap, read } from './cbor.ts';
 import type { Connection, PinUvAuthToken } from './connection.ts';
@@ -32,7 +32,7 @@ export interface ClientPin {
    *
    * @param pin - The new PIN; normalised to NFC, at least `minPINLength` code points, at most 63 bytes.
    * @param options - Cancellation, keepalive callback, timeouts.
-   * @throws {@link CtapHidError} `ERR_PIN_TOO_SHORT` / `ERR_PIN_TOO_LONG` before anything is sent.
+   * @throws {@link CtapError} `ERR_PIN_TOO_SHORT` / `ERR_PIN_TOO_LONG` before anything is sent.
    * @throws {@link CtapError} `CTAP2_ERR_PIN_AUTH_INVALID` when a PIN is already set.
    */
   setPin(pin: string, options?: CallOptions): Promise<void>;
@@ -57,7 +57,7 @@ export interface ClientPin {
    * @param rpId - The RP ID to bind the token to.
    * @param options - Cancellation, keepalive callback, timeouts.
    * @returns The token and what it was asked for.
-   * @throws {@link CtapHidError} `ERR_INVALID_ARGUMENT` for bad permissions or mc/ga without `rpId`.
+   * @throws {@link CtapError} `ERR_INVALID_ARGUMENT` for bad permissions or mc/ga without `rpId`.
    * @throws {@link CtapError} `CTAP2_ERR_PIN_INVALID`, `CTAP2_ERR_PIN_AUTH_BLOCKED`, `CTAP2_ERR_PIN_BLOCKED`.
    */
   getPinToken(pin: string, permissions?: number, rpId?: string, options?: CallOptions): Promise<PinUvAuthToken>;
@@ -65,18 +65,18 @@ export interface ClientPin {
 
 /** Internal: NFC-normalised PIN bytes, checked against the key's rules (CTAP 2.1 §6.5.1). */
 export function preparePin(pin: string, minLength: number, what: string): Uint8Array {
-  if (typeof pin !== 'string') throw new CtapHidError('ERR_INVALID_ARGUMENT', `${what} must be a string`);
+  if (typeof pin !== 'string') throw new CtapError('ERR_INVALID_ARGUMENT', `${what} must be a string`);
   const normalised = pin.normalize('NFC');
   const codePoints = [...normalised].length;
   if (codePoints < minLength) {
-    throw new CtapHidError(
+    throw new CtapError(
       'ERR_PIN_TOO_SHORT',
       `${what} has ${codePoints} characters; this key needs at least ${minLength}`,
     );
   }
   const bytes = utf8ToBytes(normalised);
   if (bytes.length > 63) {
-    throw new CtapHidError('ERR_PIN_TOO_LONG', `${what} is ${bytes.length} bytes of UTF-8; at most 63 are allowed`);
+    throw new CtapError('ERR_PIN_TOO_LONG', `${what} is ${bytes.length} bytes of UTF-8; at most 63 are allowed`);
   }
   return bytes;
 }
@@ -103,7 +103,7 @@ export class ClientPinImpl implements ClientPin {
   private async context(options: CallOptions): Promise<{ info: AuthenticatorInfo; protocol: PinProtocolHost }> {
     const info = await this.conn.getInfo(options);
     if (info.options.clientPin === undefined) {
-      throw new CtapHidError('ERR_UNSUPPORTED', 'this key does not support a PIN (no clientPin option in getInfo)');
+      throw new CtapError('ERR_UNSUPPORTED', 'this key does not support a PIN (no clientPin option in getInfo)');
     }
     return { info, protocol: this.conn.protocol(info) };
   }
@@ -122,7 +122,7 @@ export class ClientPinImpl implements ClientPin {
       'getKeyAgreement',
     );
     const key = read.map(answer, 1, 'clientPIN.getKeyAgreement');
-    if (!key) throw new CtapHidError('ERR_MALFORMED', 'clientPIN.getKeyAgreement: keyAgreement (0x01) is missing');
+    if (!key) throw new CtapError('ERR_MALFORMED', 'clientPIN.getKeyAgreement: keyAgreement (0x01) is missing');
     return protocol.encapsulate(key);
   }
 
@@ -134,7 +134,7 @@ export class ClientPinImpl implements ClientPin {
     const answer = await this.pinCommand(params, options, 'getPINRetries');
     const retries = read.int(answer, 3, 'clientPIN.getPINRetries');
     if (retries === undefined)
-      throw new CtapHidError('ERR_MALFORMED', 'clientPIN.getPINRetries: pinRetries (0x03) is missing');
+      throw new CtapError('ERR_MALFORMED', 'clientPIN.getPINRetries: pinRetries (0x03) is missing');
     const result: PinRetries = { retries };
     const powerCycleState = read.bool(answer, 4, 'clientPIN.getPINRetries');
     if (powerCycleState !== undefined) result.powerCycleState = powerCycleState;
@@ -184,14 +184,14 @@ export class ClientPinImpl implements ClientPin {
     options: CallOptions = {},
   ): Promise<PinUvAuthToken> {
     if (permissions !== undefined && (!Number.isInteger(permissions) || permissions <= 0 || permissions > 0xff)) {
-      throw new CtapHidError('ERR_INVALID_ARGUMENT', `permissions must be PIN_PERMISSION bits, got ${permissions}`);
+      throw new CtapError('ERR_INVALID_ARGUMENT', `permissions must be PIN_PERMISSION bits, got ${permissions}`);
     }
     const { info, protocol } = await this.context(options);
     // Without permissions: the legacy getPINToken (0x05), whose token carries mc and ga.
     const withPermissions = info.options.pinUvAuthToken === true && permissions !== undefined;
     if (withPermissions && rpId === undefined && (permissions & (PIN_PERMISSION.mc | PIN_PERMISSION.ga)) !== 0) {
       // CTAP 2.1 §6.5.5.7.2: the mc and ga permissions need an RP ID.
-      throw new CtapHidError('ERR_INVALID_ARGUMENT', 'a token with the mc or ga permission needs an rpId');
+      throw new CtapError('ERR_INVALID_ARGUMENT', 'a token with the mc or ga permission needs an rpId');
     }
     const pinBytes = preparePin(pin, 4, 'the PIN');
     const { keyAgreement, sharedSecret } = await this.keyAgreement(protocol, options);
@@ -209,10 +209,10 @@ export class ClientPinImpl implements ClientPin {
     const what = withPermissions ? 'getPinUvAuthTokenUsingPinWithPermissions' : 'getPINToken';
     const answer = await this.pinCommand(params, options, what);
     const encrypted = read.bytes(answer, 2, `clientPIN.${what}`);
-    if (!encrypted) throw new CtapHidError('ERR_MALFORMED', `clientPIN.${what}: pinUvAuthToken (0x02) is missing`);
+    if (!encrypted) throw new CtapError('ERR_MALFORMED', `clientPIN.${what}: pinUvAuthToken (0x02) is missing`);
     const token = protocol.decrypt(sharedSecret, encrypted);
     if (token.length !== 16 && token.length !== 32) {
-      throw new CtapHidError('ERR_MALFORMED', `clientPIN.${what}: token of ${token.length} bytes`);
+      throw new CtapError('ERR_MALFORMED', `clientPIN.${what}: token of ${token.length} bytes`);
     }
     const result: PinUvAuthToken = {
       protocol: protocol.version,

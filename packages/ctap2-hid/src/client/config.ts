@@ -1,7 +1,7 @@
 /** authenticatorConfig (CTAP 2.1 §6.11), platform side. */
 import { concatBytes, encodeCanonicalCbor } from '@keyward/internal';
 import { CONFIG_SUBCMD, CTAP2_CMD } from '../ctap2/constants.ts';
-import { CtapHidError } from '../errors.ts';
+import { CtapError } from '../errors.ts';
 import type { CborMap } from './cbor.ts';
 import type { Connection } from './connection.ts';
 import type { CredentialManagementOptions } from './credential-management.ts';
@@ -23,7 +23,7 @@ export interface AuthenticatorConfig {
    *
    * @param params - What to change.
    * @param options - The token (acfg permission) and call options.
-   * @throws {@link CtapHidError} `ERR_UNSUPPORTED` when the key lacks setMinPINLength.
+   * @throws {@link CtapError} `ERR_UNSUPPORTED` when the key lacks setMinPINLength.
    * @throws {@link CtapError} `CTAP2_ERR_PIN_POLICY_VIOLATION` when lowering the minimum.
    */
   setMinPINLength(params: SetMinPinLengthParams, options?: CredentialManagementOptions): Promise<void>;
@@ -31,14 +31,14 @@ export interface AuthenticatorConfig {
    * Turns alwaysUv on or off.
    *
    * @param options - The token (acfg permission) and call options.
-   * @throws {@link CtapHidError} `ERR_UNSUPPORTED` when the key lacks alwaysUv.
+   * @throws {@link CtapError} `ERR_UNSUPPORTED` when the key lacks alwaysUv.
    */
   toggleAlwaysUv(options?: CredentialManagementOptions): Promise<void>;
   /**
    * Enables enterprise attestation.
    *
    * @param options - The token (acfg permission) and call options.
-   * @throws {@link CtapHidError} `ERR_UNSUPPORTED` when the key lacks enterprise attestation.
+   * @throws {@link CtapError} `ERR_UNSUPPORTED` when the key lacks enterprise attestation.
    */
   enableEnterpriseAttestation(options?: CredentialManagementOptions): Promise<void>;
 }
@@ -59,7 +59,7 @@ export class AuthenticatorConfigImpl implements AuthenticatorConfig {
   ): Promise<void> {
     const info = await this.conn.getInfo(options);
     if (info.options.authnrCfg !== true)
-      throw new CtapHidError('ERR_UNSUPPORTED', 'this key does not support authenticatorConfig');
+      throw new CtapError('ERR_UNSUPPORTED', 'this key does not support authenticatorConfig');
     const request: CborMap = new Map<unknown, unknown>([[1, subCommand]]);
     if (params) request.set(2, params);
     const token = options.pinUvAuthToken ?? this.conn.lastToken;
@@ -74,7 +74,7 @@ export class AuthenticatorConfigImpl implements AuthenticatorConfig {
       request.set(3, protocol.version);
       request.set(4, protocol.authenticate(token.token, message));
     } else if (info.options.clientPin === true || info.options.uv === true) {
-      throw new CtapHidError('ERR_PIN_REQUIRED', 'authenticatorConfig needs a PIN token with the acfg permission');
+      throw new CtapError('ERR_PIN_REQUIRED', 'authenticatorConfig needs a PIN token with the acfg permission');
     }
     await this.conn.command(CTAP2_CMD.config, request, options, `config.${what}`);
     this.conn.info = undefined;
@@ -83,12 +83,12 @@ export class AuthenticatorConfigImpl implements AuthenticatorConfig {
   async setMinPINLength(params: SetMinPinLengthParams, options: CredentialManagementOptions = {}): Promise<void> {
     const info = await this.conn.cachedInfo(options);
     if (info.options.setMinPINLength !== true) {
-      throw new CtapHidError('ERR_UNSUPPORTED', 'this key does not support setMinPINLength');
+      throw new CtapError('ERR_UNSUPPORTED', 'this key does not support setMinPINLength');
     }
     const map: CborMap = new Map();
     if (params.newMinPINLength !== undefined) {
       if (!Number.isInteger(params.newMinPINLength) || params.newMinPINLength < 4 || params.newMinPINLength > 63) {
-        throw new CtapHidError('ERR_INVALID_ARGUMENT', 'newMinPINLength must be an integer from 4 to 63');
+        throw new CtapError('ERR_INVALID_ARGUMENT', 'newMinPINLength must be an integer from 4 to 63');
       }
       map.set(1, params.newMinPINLength);
     }
@@ -100,14 +100,14 @@ export class AuthenticatorConfigImpl implements AuthenticatorConfig {
   async toggleAlwaysUv(options: CredentialManagementOptions = {}): Promise<void> {
     const info = await this.conn.cachedInfo(options);
     if (info.options.alwaysUv === undefined)
-      throw new CtapHidError('ERR_UNSUPPORTED', 'this key does not support alwaysUv');
+      throw new CtapError('ERR_UNSUPPORTED', 'this key does not support alwaysUv');
     await this.call(CONFIG_SUBCMD.toggleAlwaysUv, undefined, options, 'toggleAlwaysUv');
   }
 
   async enableEnterpriseAttestation(options: CredentialManagementOptions = {}): Promise<void> {
     const info = await this.conn.cachedInfo(options);
     if (info.options.ep === undefined) {
-      throw new CtapHidError('ERR_UNSUPPORTED', 'this key does not support enterprise attestation');
+      throw new CtapError('ERR_UNSUPPORTED', 'this key does not support enterprise attestation');
     }
     await this.call(CONFIG_SUBCMD.enableEnterpriseAttestation, undefined, options, 'enableEnterpriseAttestation');
   }

@@ -1,6 +1,6 @@
 /** Internal: what the client's parts share: the channel, the cached getInfo, the PIN protocol choice. */
 import { CTAP2_CMD, CTAP2_STATUS, CTAPHID_CMD } from '../ctap2/constants.ts';
-import { CtapHidError, isCtapError } from '../errors.ts';
+import { CtapError, isCtapError } from '../errors.ts';
 import type { CallOptions, CtapHidChannel } from '../hid/channel.ts';
 import { type CborMap, decodeResponse, encodeRequest } from './cbor.ts';
 import { type AuthenticatorInfo, decodeInfo, u2fOnlyInfo } from './info.ts';
@@ -45,11 +45,11 @@ export class Connection {
   /** Sends a CTAP2 command and decodes its answer map; a non-zero status throws `CtapError`. */
   async command(command: number, params: CborMap | undefined, options: CallOptions, context: string): Promise<CborMap> {
     if (!this.isCtap2)
-      throw new CtapHidError('ERR_UNSUPPORTED', `${context}: this key speaks only U2F (CTAP1), not CTAP2`);
+      throw new CtapError('ERR_UNSUPPORTED', `${context}: this key speaks only U2F (CTAP1), not CTAP2`);
     const maxMsgSize = this.info?.maxMsgSize;
     const request = encodeRequest(command, params);
     if (maxMsgSize !== undefined && request.length > maxMsgSize) {
-      throw new CtapHidError(
+      throw new CtapError(
         'ERR_REQUEST_TOO_LARGE',
         `${context}: request of ${request.length} bytes exceeds the key's maxMsgSize of ${maxMsgSize}`,
       );
@@ -59,7 +59,7 @@ export class Connection {
       return decodeResponse(answer, context);
     } catch (error) {
       if (isCtapError(error) && error.status === CTAP2_STATUS.CTAP2_ERR_KEEPALIVE_CANCEL && options.signal?.aborted) {
-        throw new CtapHidError('ERR_CANCELLED', `${context}: cancelled`, { cause: error });
+        throw new CtapError('ERR_CANCELLED', `${context}: cancelled`, { cause: error });
       }
       throw error;
     }
@@ -84,13 +84,13 @@ export class Connection {
       info.pinUvAuthProtocols.length > 0 ? info.pinUvAuthProtocols : info.options.clientPin !== undefined ? [1] : [];
     if (this.forcedProtocol !== undefined) {
       if (!offered.includes(this.forcedProtocol)) {
-        throw new CtapHidError('ERR_UNSUPPORTED', `the key does not offer PIN/UV auth protocol ${this.forcedProtocol}`);
+        throw new CtapError('ERR_UNSUPPORTED', `the key does not offer PIN/UV auth protocol ${this.forcedProtocol}`);
       }
       return new PinProtocolHost(this.forcedProtocol, this.random);
     }
     if (offered.includes(2)) return new PinProtocolHost(2, this.random);
     if (offered.includes(1)) return new PinProtocolHost(1, this.random);
-    throw new CtapHidError('ERR_UNSUPPORTED', 'the key offers no PIN/UV auth protocol this driver knows (1 or 2)');
+    throw new CtapError('ERR_UNSUPPORTED', 'the key offers no PIN/UV auth protocol this driver knows (1 or 2)');
   }
 
   protocolOf(token: PinUvAuthToken): PinProtocolHost {

@@ -1,7 +1,7 @@
 /** authenticatorCredentialManagement (CTAP 2.1 §6.8), platform side. */
 import { concatBytes, encodeCanonicalCbor } from '@keyward/internal';
 import { CRED_MGMT_SUBCMD, CTAP2_CMD, CTAP2_STATUS } from '../ctap2/constants.ts';
-import { CtapHidError, isCtapError } from '../errors.ts';
+import { CtapError, isCtapError } from '../errors.ts';
 import type { CallOptions } from '../hid/channel.ts';
 import { type CborMap, read } from './cbor.ts';
 import type { Connection, PinUvAuthToken } from './connection.ts';
@@ -61,7 +61,7 @@ export interface CredentialManagement {
    *
    * @param options - The token and call options.
    * @returns The counts.
-   * @throws {@link CtapHidError} `ERR_PIN_REQUIRED` without a token, `ERR_UNSUPPORTED` on keys without credMgmt.
+   * @throws {@link CtapError} `ERR_PIN_REQUIRED` without a token, `ERR_UNSUPPORTED` on keys without credMgmt.
    * @throws {@link CtapError} `CTAP2_ERR_PIN_AUTH_INVALID` for a token without the cm permission.
    */
   metadata(options?: CredentialManagementOptions): Promise<CredentialsMetadata>;
@@ -70,7 +70,7 @@ export interface CredentialManagement {
    *
    * @param options - The token and call options.
    * @returns The RPs; empty when there are none.
-   * @throws {@link CtapHidError} `ERR_PIN_REQUIRED`, `ERR_UNSUPPORTED`.
+   * @throws {@link CtapError} `ERR_PIN_REQUIRED`, `ERR_UNSUPPORTED`.
    */
   enumerateRps(options?: CredentialManagementOptions): Promise<StoredRp[]>;
   /**
@@ -79,7 +79,7 @@ export interface CredentialManagement {
    * @param rpIdHash - SHA-256 of the RP ID (from `enumerateRps`).
    * @param options - The token and call options.
    * @returns The credentials; empty when there are none.
-   * @throws {@link CtapHidError} `ERR_PIN_REQUIRED`, `ERR_UNSUPPORTED`, `ERR_INVALID_ARGUMENT`.
+   * @throws {@link CtapError} `ERR_PIN_REQUIRED`, `ERR_UNSUPPORTED`, `ERR_INVALID_ARGUMENT`.
    */
   enumerateCredentials(rpIdHash: Uint8Array, options?: CredentialManagementOptions): Promise<StoredCredential[]>;
   /**
@@ -128,13 +128,13 @@ export class CredentialManagementImpl implements CredentialManagement {
           ? CTAP2_CMD.prototypeCredentialManagement
           : undefined;
     if (command === undefined)
-      throw new CtapHidError('ERR_UNSUPPORTED', 'this key does not support credential management');
+      throw new CtapError('ERR_UNSUPPORTED', 'this key does not support credential management');
     const request: CborMap = new Map<unknown, unknown>([[1, subCommand]]);
     if (params) request.set(2, params);
     if (authenticated) {
       const token = options.pinUvAuthToken ?? this.conn.lastToken;
       if (!token) {
-        throw new CtapHidError('ERR_PIN_REQUIRED', 'credential management needs a PIN token with the cm permission');
+        throw new CtapError('ERR_PIN_REQUIRED', 'credential management needs a PIN token with the cm permission');
       }
       const protocol = this.conn.protocolOf(token);
       // §6.8: pinUvAuthParam = authenticate(token, subCommand ‖ CBOR(subCommandParams)).
@@ -153,7 +153,7 @@ export class CredentialManagementImpl implements CredentialManagement {
     const existing = read.int(answer, 1, c);
     const remaining = read.int(answer, 2, c);
     if (existing === undefined || remaining === undefined)
-      throw new CtapHidError('ERR_MALFORMED', `${c}: counts are missing`);
+      throw new CtapError('ERR_MALFORMED', `${c}: counts are missing`);
     return { existingResidentCredentialsCount: existing, maxPossibleRemainingResidentCredentialsCount: remaining };
   }
 
@@ -167,7 +167,7 @@ export class CredentialManagementImpl implements CredentialManagement {
       throw error;
     }
     const total = read.int(first, 5, c) ?? 1;
-    if (total < 0 || total > 10_000) throw new CtapHidError('ERR_MALFORMED', `${c}: totalRPs ${total} out of range`);
+    if (total < 0 || total > 10_000) throw new CtapError('ERR_MALFORMED', `${c}: totalRPs ${total} out of range`);
     const out = [decodeRp(first, c)];
     for (let i = 1; i < total; i++) {
       const next = await this.call(
@@ -187,7 +187,7 @@ export class CredentialManagementImpl implements CredentialManagement {
     options: CredentialManagementOptions = {},
   ): Promise<StoredCredential[]> {
     if (!(rpIdHash instanceof Uint8Array) || rpIdHash.length !== 32) {
-      throw new CtapHidError('ERR_INVALID_ARGUMENT', 'rpIdHash must be 32 bytes');
+      throw new CtapError('ERR_INVALID_ARGUMENT', 'rpIdHash must be 32 bytes');
     }
     const c = 'credentialManagement.enumerateCredentials';
     const params: CborMap = new Map<unknown, unknown>([[1, rpIdHash]]);
@@ -206,7 +206,7 @@ export class CredentialManagementImpl implements CredentialManagement {
     }
     const total = read.int(first, 9, c) ?? 1;
     if (total < 0 || total > 10_000)
-      throw new CtapHidError('ERR_MALFORMED', `${c}: totalCredentials ${total} out of range`);
+      throw new CtapError('ERR_MALFORMED', `${c}: totalCredentials ${total} out of range`);
     const out = [decodeCredential(first, c)];
     for (let i = 1; i < total; i++) {
       const next = await this.call(
@@ -246,7 +246,7 @@ function decodeRp(answer: CborMap, c: string): StoredRp {
   const rpIdHash = read.bytes(answer, 4, c);
   const id = rp ? read.text(rp, 'id', c) : undefined;
   if (!rp || id === undefined || !rpIdHash || rpIdHash.length !== 32) {
-    throw new CtapHidError('ERR_MALFORMED', `${c}: rp or rpIDHash is missing`);
+    throw new CtapError('ERR_MALFORMED', `${c}: rp or rpIDHash is missing`);
   }
   const entity: { id: string; name?: string } = { id };
   const name = read.text(rp, 'name', c);
@@ -257,7 +257,7 @@ function decodeRp(answer: CborMap, c: string): StoredRp {
 function decodeCredential(answer: CborMap, c: string): StoredCredential {
   const publicKey = read.map(answer, 8, c);
   if (!answer.has(6) || !answer.has(7) || !publicKey) {
-    throw new CtapHidError('ERR_MALFORMED', `${c}: user, credentialID or publicKey is missing`);
+    throw new CtapError('ERR_MALFORMED', `${c}: user, credentialID or publicKey is missing`);
   }
   const out: StoredCredential = {
     user: decodeUser(answer.get(6), c),

@@ -1,6 +1,6 @@
 /** authenticatorMakeCredential (CTAP 2.1 §6.1) and authenticatorGetAssertion (§6.2): requests and answers. */
 import { encodeCanonicalCbor } from '@keyward/internal';
-import { CtapHidError } from '../errors.ts';
+import { CtapError } from '../errors.ts';
 import { type ParsedAuthenticatorData, parseAuthenticatorData } from './authenticator-data.ts';
 import { type CborMap, read } from './cbor.ts';
 import type { PinUvAuthToken } from './connection.ts';
@@ -126,7 +126,7 @@ export interface AssertionResult {
 /** Internal: a credential descriptor as CBOR. */
 export function descriptorToCbor(descriptor: CredentialDescriptor): CborMap {
   if (!(descriptor.id instanceof Uint8Array))
-    throw new CtapHidError('ERR_INVALID_ARGUMENT', 'credential id must be a Uint8Array');
+    throw new CtapError('ERR_INVALID_ARGUMENT', 'credential id must be a Uint8Array');
   const map: CborMap = new Map<unknown, unknown>([
     ['id', descriptor.id],
     ['type', 'public-key'],
@@ -137,7 +137,7 @@ export function descriptorToCbor(descriptor: CredentialDescriptor): CborMap {
 /** Internal: the user entity as CBOR. */
 export function userToCbor(user: UserEntity): CborMap {
   if (!(user.id instanceof Uint8Array) || user.id.length === 0 || user.id.length > 64) {
-    throw new CtapHidError('ERR_INVALID_ARGUMENT', 'user.id must be 1 to 64 bytes');
+    throw new CtapError('ERR_INVALID_ARGUMENT', 'user.id must be 1 to 64 bytes');
   }
   const map: CborMap = new Map<unknown, unknown>([['id', user.id]]);
   if (user.name !== undefined) map.set('name', user.name);
@@ -154,7 +154,7 @@ function optionsToCbor(options: AuthenticatorOptions | undefined): CborMap | und
 
 function checkHash(hash: Uint8Array): void {
   if (!(hash instanceof Uint8Array) || hash.length !== 32) {
-    throw new CtapHidError('ERR_INVALID_ARGUMENT', 'clientDataHash must be 32 bytes');
+    throw new CtapError('ERR_INVALID_ARGUMENT', 'clientDataHash must be 32 bytes');
   }
 }
 
@@ -168,9 +168,9 @@ function extensionsToCbor(extensions: Record<string, unknown> | undefined): Cbor
 export function encodeMakeCredential(params: MakeCredentialParams, protocol: PinProtocolHost | undefined): CborMap {
   checkHash(params.clientDataHash);
   if (typeof params.rp?.id !== 'string' || params.rp.id === '')
-    throw new CtapHidError('ERR_INVALID_ARGUMENT', 'rp.id is required');
+    throw new CtapError('ERR_INVALID_ARGUMENT', 'rp.id is required');
   if (!Array.isArray(params.pubKeyCredParams) || params.pubKeyCredParams.length === 0) {
-    throw new CtapHidError('ERR_INVALID_ARGUMENT', 'pubKeyCredParams must name at least one algorithm');
+    throw new CtapError('ERR_INVALID_ARGUMENT', 'pubKeyCredParams must name at least one algorithm');
   }
   const rp: CborMap = new Map<unknown, unknown>([['id', params.rp.id]]);
   if (params.rp.name !== undefined) rp.set('name', params.rp.name);
@@ -209,11 +209,11 @@ export function decodeMakeCredential(answer: CborMap): MakeCredentialResult {
   const authData = read.bytes(answer, 2, c);
   const attStmt = read.map(answer, 3, c);
   if (fmt === undefined || authData === undefined || attStmt === undefined) {
-    throw new CtapHidError('ERR_MALFORMED', 'makeCredential: fmt, authData or attStmt is missing');
+    throw new CtapError('ERR_MALFORMED', 'makeCredential: fmt, authData or attStmt is missing');
   }
   const authenticatorData = parseAuthenticatorData(authData);
   if (!authenticatorData.attestedCredentialData) {
-    throw new CtapHidError('ERR_MALFORMED', 'makeCredential: authData has no attested credential data');
+    throw new CtapError('ERR_MALFORMED', 'makeCredential: authData has no attested credential data');
   }
   const attestationObject = encodeCanonicalCbor(
     new Map<unknown, unknown>([
@@ -241,7 +241,7 @@ export function decodeMakeCredential(answer: CborMap): MakeCredentialResult {
 export function encodeGetAssertion(params: GetAssertionParams, protocol: PinProtocolHost | undefined): CborMap {
   checkHash(params.clientDataHash);
   if (typeof params.rpId !== 'string' || params.rpId === '')
-    throw new CtapHidError('ERR_INVALID_ARGUMENT', 'rpId is required');
+    throw new CtapError('ERR_INVALID_ARGUMENT', 'rpId is required');
   const map: CborMap = new Map<unknown, unknown>([
     [1, params.rpId],
     [2, params.clientDataHash],
@@ -260,18 +260,18 @@ export function encodeGetAssertion(params: GetAssertionParams, protocol: PinProt
 
 /** Internal: reads a descriptor map from an answer. */
 export function decodeDescriptor(value: unknown, context: string): CredentialDescriptor {
-  if (!(value instanceof Map)) throw new CtapHidError('ERR_MALFORMED', `${context}: credential is not a map`);
+  if (!(value instanceof Map)) throw new CtapError('ERR_MALFORMED', `${context}: credential is not a map`);
   const id = read.bytes(value, 'id', context);
   const type = read.text(value, 'type', context);
-  if (!id || type !== 'public-key') throw new CtapHidError('ERR_MALFORMED', `${context}: credential lacks id or type`);
+  if (!id || type !== 'public-key') throw new CtapError('ERR_MALFORMED', `${context}: credential lacks id or type`);
   return { type: 'public-key', id };
 }
 
 /** Internal: reads a user entity map from an answer. */
 export function decodeUser(value: unknown, context: string): UserEntity {
-  if (!(value instanceof Map)) throw new CtapHidError('ERR_MALFORMED', `${context}: user is not a map`);
+  if (!(value instanceof Map)) throw new CtapError('ERR_MALFORMED', `${context}: user is not a map`);
   const id = read.bytes(value, 'id', context);
-  if (!id) throw new CtapHidError('ERR_MALFORMED', `${context}: user lacks id`);
+  if (!id) throw new CtapError('ERR_MALFORMED', `${context}: user lacks id`);
   const user: UserEntity = { id };
   const name = read.text(value, 'name', context);
   if (name !== undefined) user.name = name;
@@ -288,15 +288,14 @@ export function decodeAssertion(answer: CborMap, allowList: CredentialDescriptor
   if (credentialValue === undefined) {
     // §6.2.2: the key may omit the credential when the allow list had exactly one entry.
     const only = allowList?.length === 1 ? allowList[0] : undefined;
-    if (!only) throw new CtapHidError('ERR_MALFORMED', 'getAssertion: credential (0x01) is missing');
+    if (!only) throw new CtapError('ERR_MALFORMED', 'getAssertion: credential (0x01) is missing');
     credential = { type: 'public-key', id: only.id };
   } else {
     credential = decodeDescriptor(credentialValue, c);
   }
   const authData = read.bytes(answer, 2, c);
   const signature = read.bytes(answer, 3, c);
-  if (!authData || !signature)
-    throw new CtapHidError('ERR_MALFORMED', 'getAssertion: authData or signature is missing');
+  if (!authData || !signature) throw new CtapError('ERR_MALFORMED', 'getAssertion: authData or signature is missing');
   const result: AssertionResult = {
     credential,
     authData,

@@ -1,6 +1,6 @@
 /** The CTAP2 client: one key, one CTAPHID channel, every authenticator command (CTAP 2.1 §6). */
 import { CTAP2_CMD, CTAP2_STATUS, CTAPHID_CMD } from '../ctap2/constants.ts';
-import { CtapHidError, isCtapError } from '../errors.ts';
+import { CtapError, isCtapError } from '../errors.ts';
 import { type CallOptions, type ChannelOptions, CtapHidChannel, type HidDeviceInfo } from '../hid/channel.ts';
 import type { HidTransport } from '../hid/transport.ts';
 import { type ClientPin, ClientPinImpl } from './client-pin.ts';
@@ -71,7 +71,7 @@ export class Ctap2Client {
    * @param transport - The device.
    * @param options - Timeouts, PIN protocol choice, random source.
    * @returns The client.
-   * @throws {@link CtapHidError} `ERR_TIMEOUT`, `ERR_NONCE_MISMATCH`, `ERR_MALFORMED`, `ERR_TRANSPORT`.
+   * @throws {@link CtapError} `ERR_TIMEOUT`, `ERR_NONCE_MISMATCH`, `ERR_MALFORMED`, `ERR_TRANSPORT`.
    * @example
    * ```ts
    * const client = await Ctap2Client.open(transport, { timeoutMs: 3000 });
@@ -101,7 +101,7 @@ export class Ctap2Client {
    *
    * @param options - Cancellation, timeouts.
    * @returns The decoded info.
-   * @throws {@link CtapHidError} `ERR_MALFORMED` for an answer that is not a valid getInfo map.
+   * @throws {@link CtapError} `ERR_MALFORMED` for an answer that is not a valid getInfo map.
    */
   getInfo(options: CallOptions = {}): Promise<AuthenticatorInfo> {
     return this.conn.getInfo(options);
@@ -115,7 +115,7 @@ export class Ctap2Client {
    * @param options - Cancellation, keepalive callback, timeouts.
    * @returns The attestation, with `attestationObject` ready for WebAuthn.
    * @throws {@link CtapError} `CTAP2_ERR_CREDENTIAL_EXCLUDED`, `CTAP2_ERR_PUAT_REQUIRED`, `CTAP2_ERR_PIN_AUTH_INVALID`, …
-   * @throws {@link CtapHidError} `ERR_CANCELLED`, `ERR_TIMEOUT`, `ERR_INVALID_ARGUMENT`.
+   * @throws {@link CtapError} `ERR_CANCELLED`, `ERR_TIMEOUT`, `ERR_INVALID_ARGUMENT`.
    */
   async makeCredential(params: MakeCredentialParams, options: CallOptions = {}): Promise<MakeCredentialResult> {
     if (!this.conn.isCtap2) return u2fMakeCredential(this.conn.channel, params, options);
@@ -138,7 +138,7 @@ export class Ctap2Client {
    * @param options - Cancellation, keepalive callback, timeouts.
    * @returns The first assertion.
    * @throws {@link CtapError} `CTAP2_ERR_NO_CREDENTIALS`, `CTAP2_ERR_PIN_AUTH_INVALID`, …
-   * @throws {@link CtapHidError} `ERR_CANCELLED`, `ERR_TIMEOUT`, `ERR_INVALID_ARGUMENT`.
+   * @throws {@link CtapError} `ERR_CANCELLED`, `ERR_TIMEOUT`, `ERR_INVALID_ARGUMENT`.
    */
   async getAssertion(params: GetAssertionParams, options: CallOptions = {}): Promise<AssertionResult> {
     if (!this.conn.isCtap2) return u2fGetAssertion(this.conn.channel, params, options);
@@ -202,7 +202,7 @@ export class Ctap2Client {
    *
    * @param options - Cancellation, keepalive callback, timeouts.
    * @throws {@link CtapError} `CTAP2_ERR_USER_ACTION_TIMEOUT` without a touch.
-   * @throws {@link CtapHidError} `ERR_CANCELLED` when the signal fires.
+   * @throws {@link CtapError} `ERR_CANCELLED` when the signal fires.
    */
   async selection(options: CallOptions = {}): Promise<void> {
     if (!this.conn.isCtap2) {
@@ -255,10 +255,10 @@ export class Ctap2Client {
    * Makes the key blink or beep so the user can tell which one it is (CTAPHID_WINK).
    *
    * @param options - Cancellation, timeouts.
-   * @throws {@link CtapHidError} `ERR_UNSUPPORTED` when the key has no wink capability.
+   * @throws {@link CtapError} `ERR_UNSUPPORTED` when the key has no wink capability.
    */
   async wink(options: CallOptions = {}): Promise<void> {
-    if (!this.device.wink) throw new CtapHidError('ERR_UNSUPPORTED', 'this key cannot wink');
+    if (!this.device.wink) throw new CtapError('ERR_UNSUPPORTED', 'this key cannot wink');
     await this.conn.channel.call(CTAPHID_CMD.WINK, new Uint8Array(0), options);
   }
 
@@ -268,12 +268,12 @@ export class Ctap2Client {
    * @param data - Bytes to echo.
    * @param options - Cancellation, timeouts.
    * @returns The echoed bytes.
-   * @throws {@link CtapHidError} `ERR_MALFORMED` when the echo differs.
+   * @throws {@link CtapError} `ERR_MALFORMED` when the echo differs.
    */
   async ping(data: Uint8Array, options: CallOptions = {}): Promise<Uint8Array> {
     const echo = await this.conn.channel.call(CTAPHID_CMD.PING, data, options);
     if (echo.length !== data.length || echo.some((byte, i) => byte !== data[i])) {
-      throw new CtapHidError('ERR_MALFORMED', 'CTAPHID_PING echo differs from what was sent');
+      throw new CtapError('ERR_MALFORMED', 'CTAPHID_PING echo differs from what was sent');
     }
     return echo;
   }
@@ -291,14 +291,14 @@ export class Ctap2Client {
  * @param clients - The keys to choose from.
  * @param options - Cancellation (cancels all), keepalive callback, timeouts.
  * @returns The key that was touched.
- * @throws {@link CtapHidError} `ERR_INVALID_ARGUMENT` for an empty list; the first key's error when all fail.
+ * @throws {@link CtapError} `ERR_INVALID_ARGUMENT` for an empty list; the first key's error when all fail.
  * @example
  * ```ts
  * const chosen = await selectAuthenticator(clients, { onKeepalive: () => console.log('Touch your security key') });
  * ```
  */
 export async function selectAuthenticator(clients: Ctap2Client[], options: CallOptions = {}): Promise<Ctap2Client> {
-  if (clients.length === 0) throw new CtapHidError('ERR_INVALID_ARGUMENT', 'no keys to choose from');
+  if (clients.length === 0) throw new CtapError('ERR_INVALID_ARGUMENT', 'no keys to choose from');
   const controllers = clients.map(() => new AbortController());
   const onAbort = (): void => {
     for (const controller of controllers) controller.abort(options.signal?.reason);

@@ -1,6 +1,6 @@
 /** authenticatorGetInfo (CTAP 2.1 §6.4) decoded into named fields. */
 import { bytesToHex } from '@keyward/internal';
-import { CtapHidError } from '../errors.ts';
+import { CtapError } from '../errors.ts';
 import { type CborMap, read } from './cbor.ts';
 
 /** A public-key algorithm the key supports (getInfo `algorithms`). */
@@ -66,7 +66,7 @@ export interface AuthenticatorInfo {
 function textList(value: unknown[] | undefined, context: string): string[] {
   if (!value) return [];
   return value.map((item) => {
-    if (typeof item !== 'string') throw new CtapHidError('ERR_MALFORMED', `${context}: a list entry is not text`);
+    if (typeof item !== 'string') throw new CtapError('ERR_MALFORMED', `${context}: a list entry is not text`);
     return item;
   });
 }
@@ -75,7 +75,7 @@ function intList(value: unknown[] | undefined, context: string): number[] {
   if (!value) return [];
   return value.map((item) => {
     if (typeof item !== 'number' || !Number.isInteger(item))
-      throw new CtapHidError('ERR_MALFORMED', `${context}: a list entry is not an integer`);
+      throw new CtapError('ERR_MALFORMED', `${context}: a list entry is not an integer`);
     return item;
   });
 }
@@ -90,19 +90,19 @@ export function formatAaguid(bytes: Uint8Array): string {
 export function decodeInfo(map: CborMap): AuthenticatorInfo {
   const c = 'getInfo';
   const aaguid = read.bytes(map, 0x03, c);
-  if (aaguid?.length !== 16) throw new CtapHidError('ERR_MALFORMED', 'getInfo: aaguid (0x03) must be 16 bytes');
+  if (aaguid?.length !== 16) throw new CtapError('ERR_MALFORMED', 'getInfo: aaguid (0x03) must be 16 bytes');
   const options: Record<string, boolean> = {};
   for (const [key, value] of read.map(map, 0x04, c) ?? new Map()) {
     if (typeof key !== 'string' || typeof value !== 'boolean')
-      throw new CtapHidError('ERR_MALFORMED', 'getInfo: options (0x04) must map text to booleans');
+      throw new CtapError('ERR_MALFORMED', 'getInfo: options (0x04) must map text to booleans');
     options[key] = value;
   }
   const algorithms = (read.array(map, 0x0a, c) ?? []).map((entry) => {
-    if (!(entry instanceof Map)) throw new CtapHidError('ERR_MALFORMED', 'getInfo: algorithms entry is not a map');
+    if (!(entry instanceof Map)) throw new CtapError('ERR_MALFORMED', 'getInfo: algorithms entry is not a map');
     const type = read.text(entry, 'type', c);
     const alg = read.int(entry, 'alg', c);
     if (type === undefined || alg === undefined)
-      throw new CtapHidError('ERR_MALFORMED', 'getInfo: algorithms entry lacks type or alg');
+      throw new CtapError('ERR_MALFORMED', 'getInfo: algorithms entry lacks type or alg');
     return { type, alg };
   });
   const info: AuthenticatorInfo = {
@@ -116,7 +116,7 @@ export function decodeInfo(map: CborMap): AuthenticatorInfo {
     forcePINChange: read.bool(map, 0x0c, c) ?? false,
     minPINLength: read.int(map, 0x0d, c) ?? 4,
   };
-  if (info.versions.length === 0) throw new CtapHidError('ERR_MALFORMED', 'getInfo: versions (0x01) is missing');
+  if (info.versions.length === 0) throw new CtapError('ERR_MALFORMED', 'getInfo: versions (0x01) is missing');
   const optionalInts: [keyof AuthenticatorInfo, number][] = [
     ['maxMsgSize', 0x05],
     ['maxCredentialCountInList', 0x07],

@@ -8,7 +8,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { CtapHidError } from '../errors.ts';
+import { CtapError } from '../errors.ts';
 import { type CborMap, read } from './cbor.ts';
 
 /** A PIN/UV auth protocol version. */
@@ -43,7 +43,7 @@ export class PinProtocolHost {
     const x = read.bytes(peer, -2, c);
     const y = read.bytes(peer, -3, c);
     if (kty !== 2 || crv !== 1 || x?.length !== 32 || y?.length !== 32) {
-      throw new CtapHidError('ERR_MALFORMED', 'clientPIN keyAgreement is not a P-256 EC2 COSE key');
+      throw new CtapError('ERR_MALFORMED', 'clientPIN keyAgreement is not a P-256 EC2 COSE key');
     }
     const peerPoint = concatBytes(Uint8Array.of(4), x, y);
     const secretKey = p256.utils.randomSecretKey(this.random(48));
@@ -51,7 +51,7 @@ export class PinProtocolHost {
     try {
       z = p256.getSharedSecret(secretKey, peerPoint, true).slice(1);
     } catch (cause) {
-      throw new CtapHidError('ERR_MALFORMED', 'clientPIN keyAgreement is not a point on P-256', { cause });
+      throw new CtapError('ERR_MALFORMED', 'clientPIN keyAgreement is not a point on P-256', { cause });
     }
     const own = p256.getPublicKey(secretKey, false);
     const keyAgreement: CborMap = new Map<unknown, unknown>([
@@ -85,7 +85,7 @@ export class PinProtocolHost {
   decrypt(key: Uint8Array, ciphertext: Uint8Array): Uint8Array {
     const body = this.version === 1 ? ciphertext : ciphertext.subarray(16);
     if (body.length === 0 || body.length % 16 !== 0 || (this.version === 2 && ciphertext.length < 16)) {
-      throw new CtapHidError('ERR_MALFORMED', `encrypted field of ${ciphertext.length} bytes is not whole AES blocks`);
+      throw new CtapError('ERR_MALFORMED', `encrypted field of ${ciphertext.length} bytes is not whole AES blocks`);
     }
     if (this.version === 1) return cbc(key.subarray(0, 32), ZERO_IV, { disablePadding: true }).decrypt(body);
     return cbc(key.subarray(32, 64), ciphertext.subarray(0, 16), { disablePadding: true }).decrypt(body);

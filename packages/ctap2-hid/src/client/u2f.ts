@@ -6,7 +6,7 @@
 import { ByteReader, concatBytes, encodeCanonicalCbor, utf8ToBytes } from '@keyward/internal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { CTAP2_STATUS, CTAPHID_CMD, U2F } from '../ctap2/constants.ts';
-import { CtapError, CtapHidError, malformed } from '../errors.ts';
+import { CtapError, malformed } from '../errors.ts';
 import type { CallOptions, CtapHidChannel } from '../hid/channel.ts';
 import { parseAuthenticatorData } from './authenticator-data.ts';
 import type { AssertionResult, GetAssertionParams, MakeCredentialParams, MakeCredentialResult } from './credentials.ts';
@@ -22,7 +22,7 @@ export async function u2fApdu(
   const header = Uint8Array.of(0x00, ins, p1, 0x00, 0x00, (data.length >> 8) & 0xff, data.length & 0xff);
   const answer = await channel.call(CTAPHID_CMD.MSG, concatBytes(header, data, Uint8Array.of(0x00, 0x00)), options);
   if (answer.length < 2)
-    throw new CtapHidError('ERR_MALFORMED', `U2F answer of ${answer.length} bytes has no status word`);
+    throw new CtapError('ERR_MALFORMED', `U2F answer of ${answer.length} bytes has no status word`);
   const sw = ((answer[answer.length - 2] as number) << 8) | (answer[answer.length - 1] as number);
   return { data: answer.subarray(0, answer.length - 2), sw };
 }
@@ -30,12 +30,12 @@ export async function u2fApdu(
 function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(new CtapHidError('ERR_CANCELLED', 'the request was cancelled', { cause: signal.reason }));
+      reject(new CtapError('ERR_CANCELLED', 'the request was cancelled', { cause: signal.reason }));
       return;
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new CtapHidError('ERR_CANCELLED', 'the request was cancelled', { cause: signal?.reason }));
+      reject(new CtapError('ERR_CANCELLED', 'the request was cancelled', { cause: signal?.reason }));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -63,14 +63,14 @@ async function untilTouched(
       prompted = true;
       options.onKeepalive?.('upNeeded');
     }
-    if (Date.now() >= end) throw new CtapError(CTAP2_STATUS.CTAP2_ERR_USER_ACTION_TIMEOUT, 'U2F');
+    if (Date.now() >= end) throw CtapError.fromStatus(CTAP2_STATUS.CTAP2_ERR_USER_ACTION_TIMEOUT, 'U2F');
     await delay(100, options.signal);
   }
 }
 
 function u2fError(sw: number): Error {
-  if (sw === U2F.SW_WRONG_DATA) return new CtapError(CTAP2_STATUS.CTAP2_ERR_NO_CREDENTIALS, 'U2F');
-  return new CtapHidError('ERR_U2F_STATUS', `the U2F key answered status word 0x${sw.toString(16)}`, { u2fStatus: sw });
+  if (sw === U2F.SW_WRONG_DATA) return CtapError.fromStatus(CTAP2_STATUS.CTAP2_ERR_NO_CREDENTIALS, 'U2F');
+  return new CtapError('ERR_U2F_STATUS', `the U2F key answered status word 0x${sw.toString(16)}`, { u2fStatus: sw });
 }
 
 function derLength(bytes: Uint8Array, offset: number): number {
@@ -96,13 +96,10 @@ export async function u2fMakeCredential(
   options: CallOptions,
 ): Promise<MakeCredentialResult> {
   if (params.options?.rk || params.options?.uv || params.pinUvAuthToken) {
-    throw new CtapHidError(
-      'ERR_UNSUPPORTED',
-      'this U2F-only key cannot make discoverable or user-verified credentials',
-    );
+    throw new CtapError('ERR_UNSUPPORTED', 'this U2F-only key cannot make discoverable or user-verified credentials');
   }
   if (!params.pubKeyCredParams.some((p) => p.alg === -7)) {
-    throw new CtapError(CTAP2_STATUS.CTAP2_ERR_UNSUPPORTED_ALGORITHM, 'U2F register');
+    throw CtapError.fromStatus(CTAP2_STATUS.CTAP2_ERR_UNSUPPORTED_ALGORITHM, 'U2F register');
   }
   const appParam = sha256(utf8ToBytes(params.rp.id));
   for (const excluded of params.excludeList ?? []) {
@@ -112,7 +109,7 @@ export async function u2fMakeCredential(
     if (sw === U2F.SW_CONDITIONS_NOT_SATISFIED) {
       // CTAP 2.1 §10.2: wait for a touch (a register to a dummy app), then report the exclusion.
       await untilTouched(channel, U2F.INS_REGISTER, 0, new Uint8Array(64), options);
-      throw new CtapError(CTAP2_STATUS.CTAP2_ERR_CREDENTIAL_EXCLUDED, 'U2F register');
+      throw CtapError.fromStatus(CTAP2_STATUS.CTAP2_ERR_CREDENTIAL_EXCLUDED, 'U2F register');
     }
   }
   const body = await untilTouched(channel, U2F.INS_REGISTER, 0, concatBytes(params.clientDataHash, appParam), options);
@@ -171,7 +168,7 @@ export async function u2fGetAssertion(
   options: CallOptions,
 ): Promise<AssertionResult> {
   if (params.options?.uv || params.pinUvAuthToken) {
-    throw new CtapHidError('ERR_UNSUPPORTED', 'this U2F-only key cannot verify the user');
+    throw new CtapError('ERR_UNSUPPORTED', 'this U2F-only key cannot verify the user');
   }
   const appParam = sha256(utf8ToBytes(params.rpId));
   for (const credential of params.allowList ?? []) {
@@ -190,7 +187,7 @@ export async function u2fGetAssertion(
       signature: body.slice(5),
     };
   }
-  throw new CtapError(CTAP2_STATUS.CTAP2_ERR_NO_CREDENTIALS, 'U2F authenticate');
+  throw CtapError.fromStatus(CTAP2_STATUS.CTAP2_ERR_NO_CREDENTIALS, 'U2F authenticate');
 }
 
 /** Waits for a touch on a U2F key (a register to a dummy app), for selection. */

@@ -232,7 +232,10 @@ describe('CTAP2 answers through Ctap2Client', () => {
     expect(isCtapError(error)).toBe(true);
     expect(error).toMatchObject({ code: 'CTAP2_ERR_PIN_BLOCKED', status: 0x32 });
     expect((error as Error).message).toContain('Reset the key');
-    await expect((await client(Uint8Array.of(0xf3))).getInfo()).rejects.toMatchObject({ code: 'CTAP2_ERR_UNKNOWN' });
+    await expect((await client(Uint8Array.of(0xf3))).getInfo()).rejects.toMatchObject({
+      code: 'CTAP2_ERR_UNKNOWN',
+      status: 0xf3,
+    });
   });
 
   it('garbage CBOR, an empty answer, a non-map and a getInfo without required fields: ERR_MALFORMED', async () => {

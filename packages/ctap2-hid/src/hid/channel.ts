@@ -11,7 +11,7 @@ import {
   CTAPHID_KEEPALIVE_STATUS,
   HID_MAX_MESSAGE_SIZE,
 } from '../ctap2/constants.ts';
-import { CtapHidError, hidErrorName, isCtapHidError } from '../errors.ts';
+import { CtapError, hidErrorName, isCtapError } from '../errors.ts';
 import { encodeMessage, MessageAssembler, parsePacket } from './packets.ts';
 import type { HidTransport } from './transport.ts';
 
@@ -103,7 +103,7 @@ export class CtapHidChannel {
   /** Sends CTAPHID_INIT on the broadcast channel and returns the allocated channel. */
   static async open(transport: HidTransport, options: ChannelOptions = {}): Promise<CtapHidChannel> {
     const nonce = (options.random ?? randomBytes)(8);
-    if (nonce.length !== 8) throw new CtapHidError('ERR_INVALID_ARGUMENT', 'the INIT nonce must be 8 bytes');
+    if (nonce.length !== 8) throw new CtapError('ERR_INVALID_ARGUMENT', 'the INIT nonce must be 8 bytes');
     const probe = new CtapHidChannel(
       transport,
       {
@@ -127,8 +127,8 @@ export class CtapHidChannel {
         return ours;
       });
     } catch (error) {
-      if (foreign > 0 && isCtapHidError(error) && error.code === 'ERR_TIMEOUT') {
-        throw new CtapHidError(
+      if (foreign > 0 && isCtapError(error) && error.code === 'ERR_TIMEOUT') {
+        throw new CtapError(
           'ERR_NONCE_MISMATCH',
           `the device sent ${foreign} CTAPHID_INIT answer(s), none with the nonce sent`,
           { cause: error },
@@ -137,12 +137,12 @@ export class CtapHidChannel {
       throw error;
     }
     if (answer.length < 17) {
-      throw new CtapHidError('ERR_MALFORMED', `CTAPHID_INIT answer of ${answer.length} bytes, expected at least 17`);
+      throw new CtapError('ERR_MALFORMED', `CTAPHID_INIT answer of ${answer.length} bytes, expected at least 17`);
     }
     const view = new DataView(answer.buffer, answer.byteOffset, answer.byteLength);
     const cid = view.getUint32(8);
     if (cid === 0 || cid === CTAPHID_BROADCAST_CID) {
-      throw new CtapHidError('ERR_MALFORMED', `CTAPHID_INIT allocated the reserved channel 0x${cid.toString(16)}`);
+      throw new CtapError('ERR_MALFORMED', `CTAPHID_INIT allocated the reserved channel 0x${cid.toString(16)}`);
     }
     const capabilities = answer[16] as number;
     const device: HidDeviceInfo = {
@@ -188,7 +188,7 @@ export class CtapHidChannel {
     options: CallOptions,
     accept?: (payload: Uint8Array) => boolean,
   ): Promise<Uint8Array> {
-    if (this.closed) throw new CtapHidError('ERR_CLOSED', 'the device was closed');
+    if (this.closed) throw new CtapError('ERR_CLOSED', 'the device was closed');
     const { signal } = options;
     if (signal?.aborted) throw cancelled(signal);
     const cid = this.device.cid;
@@ -198,8 +198,8 @@ export class CtapHidChannel {
     const operationEnd = Date.now() + (options.operationTimeoutMs ?? this.operationTimeoutMs);
     let cancelEnd: number | undefined;
     let timedOut = false;
-    const overtime = (): CtapHidError =>
-      new CtapHidError('ERR_TIMEOUT', 'the device did not finish the request in time (keepalives only)');
+    const overtime = (): CtapError =>
+      new CtapError('ERR_TIMEOUT', 'the device did not finish the request in time (keepalives only)');
     const sendCancel = (): void => {
       // CTAP 2.1 §11.2.9.1.5: CANCEL has no answer; the pending request ends with KEEPALIVE_CANCEL.
       if (cmd !== CTAPHID_CMD.CBOR && cmd !== CTAPHID_CMD.MSG) return;
@@ -233,16 +233,16 @@ export class CtapHidChannel {
         } catch (error) {
           if (timedOut) throw overtime();
           if (cancelEnd !== undefined && signal) throw cancelled(signal, error);
-          if (isCtapHidError(error) && error.code === 'ERR_TIMEOUT') {
+          if (isCtapError(error) && error.code === 'ERR_TIMEOUT') {
             sendCancel();
             const note = skipped > 0 ? ` (${skipped} report(s) for other channels skipped)` : '';
-            throw new CtapHidError('ERR_TIMEOUT', `the device did not answer within ${silenceMs} ms${note}`, {
+            throw new CtapError('ERR_TIMEOUT', `the device did not answer within ${silenceMs} ms${note}`, {
               cause: error,
             });
           }
           throw asTransportError(error, 'receiving a report');
         }
-        if (this.closed) throw new CtapHidError('ERR_CLOSED', 'the device was closed');
+        if (this.closed) throw new CtapError('ERR_CLOSED', 'the device was closed');
         const packet = parsePacket(report);
         if (packet.cid !== cid) {
           skipped++;
@@ -250,17 +250,17 @@ export class CtapHidChannel {
         }
         if (packet.kind === 'cont') {
           if (!assembler) {
-            throw new CtapHidError(
+            throw new CtapError(
               'ERR_MALFORMED',
               `CTAPHID continuation packet (seq ${packet.seq}) with no message started`,
             );
           }
           assembler.push(packet);
         } else if (packet.cmd === CTAPHID_CMD.KEEPALIVE) {
-          if (assembler) throw new CtapHidError('ERR_MALFORMED', 'CTAPHID_KEEPALIVE in the middle of a message');
+          if (assembler) throw new CtapError('ERR_MALFORMED', 'CTAPHID_KEEPALIVE in the middle of a message');
           const status = packet.bcnt >= 1 ? (packet.data[0] as number) : -1;
           if (status !== CTAPHID_KEEPALIVE_STATUS.PROCESSING && status !== CTAPHID_KEEPALIVE_STATUS.UPNEEDED) {
-            throw new CtapHidError('ERR_MALFORMED', `CTAPHID_KEEPALIVE with unknown status ${status}`);
+            throw new CtapError('ERR_MALFORMED', `CTAPHID_KEEPALIVE with unknown status ${status}`);
           }
           if (status !== lastStatus) {
             lastStatus = status;
@@ -269,11 +269,11 @@ export class CtapHidChannel {
           continue;
         } else if (packet.cmd === CTAPHID_CMD.ERROR) {
           const code = packet.bcnt >= 1 ? (packet.data[0] as number) : 0x7f;
-          throw new CtapHidError('ERR_DEVICE', `the device answered CTAPHID_ERROR ${hidErrorName(code)}`, {
+          throw new CtapError('ERR_DEVICE', `the device answered CTAPHID_ERROR ${hidErrorName(code)}`, {
             hidError: code,
           });
         } else if (packet.cmd !== cmd) {
-          throw new CtapHidError(
+          throw new CtapError(
             'ERR_MALFORMED',
             `the device answered command 0x${packet.cmd.toString(16)} to command 0x${cmd.toString(16)}`,
           );
@@ -298,12 +298,12 @@ export class CtapHidChannel {
   }
 }
 
-function cancelled(signal: AbortSignal, cause: unknown = signal.reason): CtapHidError {
-  return new CtapHidError('ERR_CANCELLED', 'the request was cancelled', { cause });
+function cancelled(signal: AbortSignal, cause: unknown = signal.reason): CtapError {
+  return new CtapError('ERR_CANCELLED', 'the request was cancelled', { cause });
 }
 
-function asTransportError(error: unknown, what: string): CtapHidError {
-  if (isCtapHidError(error)) return error;
+function asTransportError(error: unknown, what: string): CtapError {
+  if (isCtapError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new CtapHidError('ERR_TRANSPORT', `${what} failed: ${message}`, { cause: error });
+  return new CtapError('ERR_TRANSPORT', `${what} failed: ${message}`, { cause: error });
 }

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HID_MAX_MESSAGE_SIZE } from '../ctap2/constants.ts';
-import { isCtapHidError } from '../errors.ts';
+import { isCtapError } from '../errors.ts';
 import { encodeMessage, MessageAssembler, parsePacket } from './packets.ts';
 
 function reassemble(reports: Uint8Array[]): { cmd: number; payload: Uint8Array } {
@@ -49,14 +49,14 @@ describe('CTAPHID packets', () => {
     );
   });
 
-  it('any bytes parse to a packet or throw CtapHidError ERR_MALFORMED, never anything else', () => {
+  it('any bytes parse to a packet or throw CtapError ERR_MALFORMED, never anything else', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
         try {
           const packet = parsePacket(bytes);
           if (packet.kind === 'init') new MessageAssembler(packet);
         } catch (error) {
-          expect(isCtapHidError(error) && error.code === 'ERR_MALFORMED').toBe(true);
+          expect(isCtapError(error) && error.code === 'ERR_MALFORMED').toBe(true);
         }
       }),
     );

@@ -3,7 +3,7 @@
  * reports back together, with every length and sequence number checked.
  */
 import { HID_CONT_PAYLOAD, HID_INIT_PAYLOAD, HID_MAX_MESSAGE_SIZE, HID_REPORT_SIZE } from '../ctap2/constants.ts';
-import { CtapHidError } from '../errors.ts';
+import { CtapError } from '../errors.ts';
 
 /** A parsed report: an initialization packet or a continuation packet. */
 export type HidPacket =
@@ -13,7 +13,7 @@ export type HidPacket =
 /** Splits `payload` into the reports that carry it on channel `cid` as command `cmd`. */
 export function encodeMessage(cid: number, cmd: number, payload: Uint8Array): Uint8Array[] {
   if (payload.length > HID_MAX_MESSAGE_SIZE) {
-    throw new CtapHidError(
+    throw new CtapError(
       'ERR_REQUEST_TOO_LARGE',
       `CTAPHID message of ${payload.length} bytes exceeds the ${HID_MAX_MESSAGE_SIZE}-byte framing limit`,
     );
@@ -41,7 +41,7 @@ export function encodeMessage(cid: number, cmd: number, payload: Uint8Array): Ui
 /** Parses one report; anything but exactly 64 bytes is `ERR_MALFORMED`. */
 export function parsePacket(report: Uint8Array): HidPacket {
   if (report.length !== HID_REPORT_SIZE) {
-    throw new CtapHidError(
+    throw new CtapError(
       'ERR_MALFORMED',
       `CTAPHID report of ${report.length} bytes, expected ${HID_REPORT_SIZE} (${report.length < HID_REPORT_SIZE ? 'truncated' : 'oversized'})`,
     );
@@ -70,7 +70,7 @@ export class MessageAssembler {
   constructor(init: Extract<HidPacket, { kind: 'init' }>, maxLength: number = HID_MAX_MESSAGE_SIZE) {
     // CTAP 2.1 §11.2.4: BCNT is at most 64 − 7 + 128 × (64 − 5) = 7609.
     if (init.bcnt > maxLength) {
-      throw new CtapHidError(
+      throw new CtapError(
         'ERR_MALFORMED',
         `CTAPHID answer declares ${init.bcnt} bytes, more than the ${maxLength}-byte limit`,
       );
@@ -95,7 +95,7 @@ export class MessageAssembler {
   /** Adds a continuation packet; a wrong sequence number is `ERR_MALFORMED`. */
   push(packet: Extract<HidPacket, { kind: 'cont' }>): void {
     if (packet.seq !== this.nextSeq) {
-      throw new CtapHidError(
+      throw new CtapError(
         'ERR_MALFORMED',
         `CTAPHID continuation packet with sequence ${packet.seq}, expected ${this.nextSeq}`,
       );

@@ -20,7 +20,7 @@ export interface HidTransport {
   /**
    * Waits for the next report from the device.
    *
-   * @param timeoutMs - How long to wait before rejecting with `CtapHidError` `ERR_TIMEOUT`.
+   * @param timeoutMs - How long to wait before rejecting with `CtapError` `ERR_TIMEOUT`.
    * @returns The 64-byte report.
    */
   receive(timeoutMs: number): Promise<Uint8Array>;

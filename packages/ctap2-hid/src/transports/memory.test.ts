@@ -28,9 +28,9 @@ describe('MemoryHidTransport', () => {
 describe('ReportQueue', () => {
   it('keeps a failure for the next reader when nobody waits, once', async () => {
     const { ReportQueue } = await import('./report-queue.ts');
-    const { CtapHidError } = await import('../errors.ts');
+    const { CtapError } = await import('../errors.ts');
     const queue = new ReportQueue();
-    queue.fail(new CtapHidError('ERR_TRANSPORT', 'refused'));
+    queue.fail(new CtapError('ERR_TRANSPORT', 'refused'));
     await expect(queue.receive(10)).rejects.toMatchObject({ code: 'ERR_TRANSPORT' });
     await expect(queue.receive(10)).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
   });

@@ -1,6 +1,6 @@
 /** An in-memory transport to a software authenticator in the same process. */
 import { HID_REPORT_SIZE } from '../ctap2/constants.ts';
-import { CtapHidError } from '../errors.ts';
+import { CtapError } from '../errors.ts';
 import type { HidTransport } from '../hid/transport.ts';
 import { ReportQueue } from './report-queue.ts';
 
@@ -45,19 +45,19 @@ export class MemoryHidTransport implements HidTransport {
    * Hands one report to the device.
    *
    * @param report - The 64-byte report.
-   * @throws {@link CtapHidError} `ERR_INVALID_ARGUMENT` for another size, `ERR_CLOSED`, `ERR_TRANSPORT` when the device throws.
+   * @throws {@link CtapError} `ERR_INVALID_ARGUMENT` for another size, `ERR_CLOSED`, `ERR_TRANSPORT` when the device throws.
    */
   async send(report: Uint8Array): Promise<void> {
-    if (this.closed) throw new CtapHidError('ERR_CLOSED', 'the memory transport is closed');
+    if (this.closed) throw new CtapError('ERR_CLOSED', 'the memory transport is closed');
     if (report.length !== HID_REPORT_SIZE) {
-      throw new CtapHidError('ERR_INVALID_ARGUMENT', `report of ${report.length} bytes, expected 64`);
+      throw new CtapError('ERR_INVALID_ARGUMENT', `report of ${report.length} bytes, expected 64`);
     }
     try {
       this.device.handleReport(report.slice(), (answer) => {
         if (!this.closed) this.queue.push(answer.slice());
       });
     } catch (cause) {
-      throw new CtapHidError('ERR_TRANSPORT', 'the device failed to take the report', { cause });
+      throw new CtapError('ERR_TRANSPORT', 'the device failed to take the report', { cause });
     }
   }
 
@@ -66,7 +66,7 @@ export class MemoryHidTransport implements HidTransport {
    *
    * @param timeoutMs - How long to wait.
    * @returns The report.
-   * @throws {@link CtapHidError} `ERR_TIMEOUT`, `ERR_CLOSED`.
+   * @throws {@link CtapError} `ERR_TIMEOUT`, `ERR_CLOSED`.
    */
   receive(timeoutMs: number): Promise<Uint8Array> {
     return this.queue.receive(timeoutMs);
@@ -75,6 +75,6 @@ export class MemoryHidTransport implements HidTransport {
   /** Stops listening to the device (the device itself stays usable). */
   async close(): Promise<void> {
     this.closed = true;
-    this.queue.close(new CtapHidError('ERR_CLOSED', 'the memory transport is closed'));
+    this.queue.close(new CtapError('ERR_CLOSED', 'the memory transport is closed'));
   }
 }

@@ -1,7 +1,7 @@
 /** NodeHidTransport with an injected node-hid module: discovery, report-ID byte, permission advice. */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { isCtapHidError } from '../errors.ts';
+import { isCtapError } from '../errors.ts';
 import { type NodeHidDevice, type NodeHidModule, NodeHidTransport, udevRuleFor } from './node-hid.ts';
 
 class FakeDevice extends EventEmitter implements NodeHidDevice {
@@ -87,7 +87,7 @@ describe('NodeHidTransport', () => {
     const linux = await NodeHidTransport.open('/nonexistent/hidraw3', { hid: denied, platform: 'linux' }).catch(
       (e: unknown) => e,
     );
-    expect(isCtapHidError(linux) && linux.code).toBe('ERR_ACCESS_DENIED');
+    expect(isCtapError(linux) && linux.code).toBe('ERR_ACCESS_DENIED');
     expect((linux as Error).message).toContain('udevadm');
     const windows = fakeHid([FIDO], async () => {
       throw new Error('cannot open device');
@@ -95,7 +95,7 @@ describe('NodeHidTransport', () => {
     const win = await NodeHidTransport.open('\\\\?\\hid#vid_1050', { hid: windows, platform: 'win32' }).catch(
       (e: unknown) => e,
     );
-    expect(isCtapHidError(win) && win.code).toBe('ERR_ACCESS_DENIED');
+    expect(isCtapError(win) && win.code).toBe('ERR_ACCESS_DENIED');
     expect((win as Error).message).toContain('administrator');
     const other = fakeHid([FIDO], async () => {
       throw new Error('device busy');
@@ -116,7 +116,8 @@ describe('NodeHidTransport', () => {
     try {
       expect(Array.isArray(await NodeHidTransport.listDevices())).toBe(true);
     } catch (error) {
-      expect(isCtapHidError(error)).toBe(true);
+      expect(isCtapError(error)).toBe(true);
+      expect(['ERR_NO_DEVICE', 'ERR_TRANSPORT', 'ERR_ACCESS_DENIED']).toContain((error as { code: string }).code);
     }
   });
 

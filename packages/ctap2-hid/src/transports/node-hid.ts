@@ -5,7 +5,7 @@
  */
 import { access, constants } from 'node:fs/promises';
 import { HID_REPORT_SIZE } from '../ctap2/constants.ts';
-import { CtapHidError } from '../errors.ts';
+import { CtapError } from '../errors.ts';
 import type { HidTransport } from '../hid/transport.ts';
 import { ReportQueue } from './report-queue.ts';
 
@@ -82,7 +82,7 @@ async function loadNodeHid(options: NodeHidOptions): Promise<NodeHidModule> {
     const mod = (await import(specifier)) as NodeHidModule & { default?: NodeHidModule };
     return mod.default ?? mod;
   } catch (cause) {
-    throw new CtapHidError(
+    throw new CtapError(
       'ERR_NO_DEVICE',
       'USB security keys need the optional package node-hid: run `npm install node-hid` (or use --udp for a virtual key)',
       { cause },
@@ -148,7 +148,7 @@ export class NodeHidTransport implements HidTransport {
       this.queue.push(bytes.length === HID_REPORT_SIZE + 1 && bytes[0] === 0 ? bytes.subarray(1) : bytes);
     });
     device.on('error', (error: Error) => {
-      this.queue.fail(new CtapHidError('ERR_TRANSPORT', `reading the key failed: ${error?.message}`, { cause: error }));
+      this.queue.fail(new CtapError('ERR_TRANSPORT', `reading the key failed: ${error?.message}`, { cause: error }));
     });
   }
 
@@ -157,7 +157,7 @@ export class NodeHidTransport implements HidTransport {
    *
    * @param options - An injected node-hid module.
    * @returns The devices, with their paths.
-   * @throws {@link CtapHidError} `ERR_NO_DEVICE` when node-hid is not installed, `ERR_TRANSPORT`
+   * @throws {@link CtapError} `ERR_NO_DEVICE` when node-hid is not installed, `ERR_TRANSPORT`
    * when it cannot enumerate devices.
    */
   static async listDevices(options: NodeHidOptions = {}): Promise<FidoDeviceDescriptor[]> {
@@ -167,7 +167,7 @@ export class NodeHidTransport implements HidTransport {
       devices = await hid.devicesAsync();
     } catch (cause) {
       const message = cause instanceof Error ? cause.message : String(cause);
-      throw new CtapHidError(
+      throw new CtapError(
         'ERR_TRANSPORT',
         `node-hid cannot list USB devices: ${message} (on Linux node-hid needs libudev or libusb-1.0 installed)`,
         { cause },
@@ -196,7 +196,7 @@ export class NodeHidTransport implements HidTransport {
    * @param path - A path from {@link NodeHidTransport.listDevices}.
    * @param options - An injected node-hid module, the platform for advice.
    * @returns The transport.
-   * @throws {@link CtapHidError} `ERR_NO_DEVICE` (none, or several and no path), `ERR_ACCESS_DENIED`
+   * @throws {@link CtapError} `ERR_NO_DEVICE` (none, or several and no path), `ERR_ACCESS_DENIED`
    * with the udev rule (Linux) or elevation advice (Windows), `ERR_TRANSPORT`.
    */
   static async open(path?: string, options: NodeHidOptions = {}): Promise<NodeHidTransport> {
@@ -205,9 +205,9 @@ export class NodeHidTransport implements HidTransport {
     const devices = await NodeHidTransport.listDevices({ hid });
     let target = path;
     if (target === undefined) {
-      if (devices.length === 0) throw new CtapHidError('ERR_NO_DEVICE', 'no FIDO security key is plugged in');
+      if (devices.length === 0) throw new CtapError('ERR_NO_DEVICE', 'no FIDO security key is plugged in');
       if (devices.length > 1) {
-        throw new CtapHidError(
+        throw new CtapError(
           'ERR_NO_DEVICE',
           `${devices.length} FIDO security keys are plugged in: choose one by path (keyward-token list)`,
         );
@@ -221,9 +221,9 @@ export class NodeHidTransport implements HidTransport {
       } catch (cause) {
         const code = (cause as NodeJS.ErrnoException).code;
         if (code === 'EACCES' || code === 'EPERM') {
-          throw new CtapHidError('ERR_ACCESS_DENIED', accessAdvice(platform, descriptor), { cause });
+          throw new CtapError('ERR_ACCESS_DENIED', accessAdvice(platform, descriptor), { cause });
         }
-        if (code === 'ENOENT') throw new CtapHidError('ERR_NO_DEVICE', `no device at ${target}`, { cause });
+        if (code === 'ENOENT') throw new CtapError('ERR_NO_DEVICE', `no device at ${target}`, { cause });
       }
     }
     let device: NodeHidDevice;
@@ -232,9 +232,9 @@ export class NodeHidTransport implements HidTransport {
     } catch (cause) {
       const message = cause instanceof Error ? cause.message : String(cause);
       if (/access|denied|permission|privilege/i.test(message) || platform === 'win32') {
-        throw new CtapHidError('ERR_ACCESS_DENIED', `${accessAdvice(platform, descriptor)}\n(${message})`, { cause });
+        throw new CtapError('ERR_ACCESS_DENIED', `${accessAdvice(platform, descriptor)}\n(${message})`, { cause });
       }
-      throw new CtapHidError('ERR_TRANSPORT', `cannot open ${target}: ${message}`, { cause });
+      throw new CtapError('ERR_TRANSPORT', `cannot open ${target}: ${message}`, { cause });
     }
     return new NodeHidTransport(device, target);
   }
@@ -243,12 +243,12 @@ export class NodeHidTransport implements HidTransport {
    * Writes one report, prefixed with the report-ID byte 0x00.
    *
    * @param report - The 64-byte report.
-   * @throws {@link CtapHidError} `ERR_INVALID_ARGUMENT`, `ERR_CLOSED`, `ERR_TRANSPORT`.
+   * @throws {@link CtapError} `ERR_INVALID_ARGUMENT`, `ERR_CLOSED`, `ERR_TRANSPORT`.
    */
   async send(report: Uint8Array): Promise<void> {
-    if (this.closed) throw new CtapHidError('ERR_CLOSED', 'the USB transport is closed');
+    if (this.closed) throw new CtapError('ERR_CLOSED', 'the USB transport is closed');
     if (report.length !== HID_REPORT_SIZE) {
-      throw new CtapHidError('ERR_INVALID_ARGUMENT', `report of ${report.length} bytes, expected 64`);
+      throw new CtapError('ERR_INVALID_ARGUMENT', `report of ${report.length} bytes, expected 64`);
     }
     // hidapi takes the report ID first; FIDO keys use report ID 0 (node-hid#187).
     const out = [0, ...report];
@@ -256,10 +256,10 @@ export class NodeHidTransport implements HidTransport {
     try {
       written = await this.device.write(out);
     } catch (cause) {
-      throw new CtapHidError('ERR_TRANSPORT', `writing to the key failed: ${(cause as Error)?.message}`, { cause });
+      throw new CtapError('ERR_TRANSPORT', `writing to the key failed: ${(cause as Error)?.message}`, { cause });
     }
     if (written < HID_REPORT_SIZE) {
-      throw new CtapHidError('ERR_TRANSPORT', `the key took ${written} of ${out.length} bytes`);
+      throw new CtapError('ERR_TRANSPORT', `the key took ${written} of ${out.length} bytes`);
     }
   }
 
@@ -268,7 +268,7 @@ export class NodeHidTransport implements HidTransport {
    *
    * @param timeoutMs - How long to wait.
    * @returns The 64-byte report.
-   * @throws {@link CtapHidError} `ERR_TIMEOUT`, `ERR_CLOSED`, `ERR_TRANSPORT`.
+   * @throws {@link CtapError} `ERR_TIMEOUT`, `ERR_CLOSED`, `ERR_TRANSPORT`.
    */
   receive(timeoutMs: number): Promise<Uint8Array> {
     return this.queue.receive(timeoutMs);
@@ -278,7 +278,7 @@ export class NodeHidTransport implements HidTransport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.queue.close(new CtapHidError('ERR_CLOSED', 'the USB transport is closed'));
+    this.queue.close(new CtapError('ERR_CLOSED', 'the USB transport is closed'));
     await this.device.close().catch(() => undefined);
   }
 }

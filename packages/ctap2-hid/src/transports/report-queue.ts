@@ -1,5 +1,5 @@
 /** Internal: reports waiting to be read, and readers waiting for reports, with timeouts. */
-import { CtapHidError } from '../errors.ts';
+import { CtapError } from '../errors.ts';
 
 interface Waiter {
   resolve: (report: Uint8Array) => void;
@@ -44,7 +44,7 @@ export class ReportQueue {
         timer: setTimeout(() => {
           const index = this.waiters.indexOf(waiter);
           if (index >= 0) this.waiters.splice(index, 1);
-          reject(new CtapHidError('ERR_TIMEOUT', `no report within ${timeoutMs} ms`));
+          reject(new CtapError('ERR_TIMEOUT', `no report within ${timeoutMs} ms`));
         }, timeoutMs),
       };
       this.waiters.push(waiter);

@@ -2,7 +2,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { HID_REPORT_SIZE } from '../ctap2/constants.ts';
-import { CtapHidError } from '../errors.ts';
+import { CtapError } from '../errors.ts';
 import type { HidTransport } from '../hid/transport.ts';
 import { ReportQueue } from './report-queue.ts';
 
@@ -37,7 +37,7 @@ export class UdpHidTransport implements HidTransport {
     socket.on('error', (error: NodeJS.ErrnoException) => {
       const refused = error.code === 'ECONNREFUSED';
       this.queue.fail(
-        new CtapHidError(
+        new CtapError(
           'ERR_TRANSPORT',
           refused
             ? `nothing answers at udp://${host}:${port} (is keyward-authenticator serve running?)`
@@ -54,21 +54,21 @@ export class UdpHidTransport implements HidTransport {
    * @param host - IP address or host name of the device (use loopback for a local virtual key).
    * @param port - UDP port.
    * @returns The transport.
-   * @throws {@link CtapHidError} `ERR_INVALID_ARGUMENT` for a bad port, `ERR_TRANSPORT` when the socket fails.
+   * @throws {@link CtapError} `ERR_INVALID_ARGUMENT` for a bad port, `ERR_TRANSPORT` when the socket fails.
    */
   static connect(host: string, port: number): Promise<UdpHidTransport> {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      return Promise.reject(new CtapHidError('ERR_INVALID_ARGUMENT', `UDP port must be 1 to 65535, got ${port}`));
+      return Promise.reject(new CtapError('ERR_INVALID_ARGUMENT', `UDP port must be 1 to 65535, got ${port}`));
     }
     if (typeof host !== 'string' || host === '') {
-      return Promise.reject(new CtapHidError('ERR_INVALID_ARGUMENT', 'UDP host must be a non-empty string'));
+      return Promise.reject(new CtapError('ERR_INVALID_ARGUMENT', 'UDP host must be a non-empty string'));
     }
     const socket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => {
         socket.close();
         reject(
-          new CtapHidError('ERR_TRANSPORT', `cannot reach udp://${host}:${port}: ${error.message}`, { cause: error }),
+          new CtapError('ERR_TRANSPORT', `cannot reach udp://${host}:${port}: ${error.message}`, { cause: error }),
         );
       };
       socket.once('error', onError);
@@ -83,16 +83,16 @@ export class UdpHidTransport implements HidTransport {
    * Sends one 64-byte report as one datagram.
    *
    * @param report - The report.
-   * @throws {@link CtapHidError} `ERR_INVALID_ARGUMENT` for another size, `ERR_CLOSED`, `ERR_TRANSPORT`.
+   * @throws {@link CtapError} `ERR_INVALID_ARGUMENT` for another size, `ERR_CLOSED`, `ERR_TRANSPORT`.
    */
   send(report: Uint8Array): Promise<void> {
-    if (this.closed) return Promise.reject(new CtapHidError('ERR_CLOSED', 'the UDP transport is closed'));
+    if (this.closed) return Promise.reject(new CtapError('ERR_CLOSED', 'the UDP transport is closed'));
     if (report.length !== HID_REPORT_SIZE) {
-      return Promise.reject(new CtapHidError('ERR_INVALID_ARGUMENT', `report of ${report.length} bytes, expected 64`));
+      return Promise.reject(new CtapError('ERR_INVALID_ARGUMENT', `report of ${report.length} bytes, expected 64`));
     }
     return new Promise((resolve, reject) => {
       this.socket.send(report, (error) => {
-        if (error) reject(new CtapHidError('ERR_TRANSPORT', `UDP send failed: ${error.message}`, { cause: error }));
+        if (error) reject(new CtapError('ERR_TRANSPORT', `UDP send failed: ${error.message}`, { cause: error }));
         else resolve();
       });
     });
@@ -103,7 +103,7 @@ export class UdpHidTransport implements HidTransport {
    *
    * @param timeoutMs - How long to wait.
    * @returns The report.
-   * @throws {@link CtapHidError} `ERR_TIMEOUT`, `ERR_CLOSED`, `ERR_TRANSPORT`.
+   * @throws {@link CtapError} `ERR_TIMEOUT`, `ERR_CLOSED`, `ERR_TRANSPORT`.
    */
   receive(timeoutMs: number): Promise<Uint8Array> {
     return this.queue.receive(timeoutMs);
@@ -113,7 +113,7 @@ export class UdpHidTransport implements HidTransport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.queue.close(new CtapHidError('ERR_CLOSED', 'the UDP transport is closed'));
+    this.queue.close(new CtapError('ERR_CLOSED', 'the UDP transport is closed'));
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
 }

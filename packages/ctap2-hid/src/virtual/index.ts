@@ -1,10 +1,5 @@
 /** The virtual authenticator (device side): public names, re-exported by the package entry. */
 export {
-  isVirtualAuthenticatorError,
-  VirtualAuthenticatorError,
-  type VirtualAuthenticatorErrorCode,
-} from './errors.ts';
-export {
   approvePresence,
   delayPresence,
   denyPresence,

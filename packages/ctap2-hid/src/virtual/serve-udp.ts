@@ -1,6 +1,6 @@
 /** Serves a {@link VirtualAuthenticator} over UDP: one datagram = one 64-byte HID report, each way. */
 import { createSocket, type Socket } from 'node:dgram';
-import { VirtualAuthenticatorError } from './errors.ts';
+import { CtapError } from '../errors.ts';
 import type { VirtualAuthenticator } from './virtual-authenticator.ts';
 
 /** Options of {@link serveUdp}. */
@@ -32,7 +32,7 @@ export interface UdpAuthenticatorServer {
  *
  * @param options - Address, port and authenticator.
  * @returns The server, once it listens.
- * @throws {@link VirtualAuthenticatorError} `ERR_SOCKET` when the socket cannot be bound.
+ * @throws {@link CtapError} `ERR_SOCKET` when the socket cannot be bound.
  * @example
  * ```ts
  * const server = await serveUdp({ port: 8111, authenticator: new VirtualAuthenticator() });
@@ -47,7 +47,7 @@ export function serveUdp(options: ServeUdpOptions): Promise<UdpAuthenticatorServ
     const onError = (cause: Error): void => {
       socket.close();
       reject(
-        new VirtualAuthenticatorError('ERR_SOCKET', `Cannot listen on UDP ${host}:${options.port}: ${cause.message}`, {
+        new CtapError('ERR_SOCKET', `Cannot listen on UDP ${host}:${options.port}: ${cause.message}`, {
           cause,
         }),
       );

@@ -3,7 +3,7 @@
  * validation: a state that is not exactly what this version writes is refused, never repaired.
  */
 import { base64urlToBytes, bytesToBase64url, isBase64url } from '@keyward/internal';
-import { VirtualAuthenticatorError } from './errors.ts';
+import { CtapError } from '../errors.ts';
 
 /** The `format` tag of {@link VirtualAuthenticatorState}. */
 export const VIRTUAL_AUTHENTICATOR_STATE_FORMAT = 'keyward-virtual-authenticator';
@@ -72,7 +72,7 @@ export interface VirtualAuthenticatorState {
 }
 
 const corrupt = (message: string): never => {
-  throw new VirtualAuthenticatorError('ERR_STATE_CORRUPT', `Virtual authenticator state is corrupt: ${message}`);
+  throw new CtapError('ERR_STATE_CORRUPT', `Virtual authenticator state is corrupt: ${message}`);
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -154,18 +154,18 @@ function credential(value: unknown, where: string): StoredCredentialState {
 /**
  * Checks that `value` is a state this release wrote, and returns a fresh copy of it.
  *
- * @throws {@link VirtualAuthenticatorError} `ERR_STATE_FOREIGN` when `format`/`version` are not ours;
+ * @throws {@link CtapError} `ERR_STATE_FOREIGN` when `format`/`version` are not ours;
  *   `ERR_STATE_CORRUPT` for any other deviation.
  */
 export function validateState(value: unknown): VirtualAuthenticatorState {
   if (!isObject(value)) return corrupt('not a JSON object');
   if (value.format !== VIRTUAL_AUTHENTICATOR_STATE_FORMAT)
-    throw new VirtualAuthenticatorError(
+    throw new CtapError(
       'ERR_STATE_FOREIGN',
       `Not a virtual authenticator state: format is ${JSON.stringify(value.format)}, expected "${VIRTUAL_AUTHENTICATOR_STATE_FORMAT}"`,
     );
   if (value.version !== VIRTUAL_AUTHENTICATOR_STATE_VERSION)
-    throw new VirtualAuthenticatorError(
+    throw new CtapError(
       'ERR_STATE_FOREIGN',
       `Unsupported virtual authenticator state version ${JSON.stringify(value.version)}, expected ${VIRTUAL_AUTHENTICATOR_STATE_VERSION}`,
     );

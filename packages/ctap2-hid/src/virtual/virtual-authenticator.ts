@@ -1,11 +1,11 @@
 /** The software CTAP2.1 authenticator: the device side of CTAPHID over 64-byte HID reports. */
 import { randomBytes } from '@keyward/internal';
+import { CtapError } from '../errors.ts';
 import { type AttestationRoot, createAttestationRoot, issueAttestationBatch } from './attestation-ca.ts';
 import { Core, type CoreSettings, MAX_PIN_RETRIES } from './core.ts';
 import { handleCtap2 } from './ctap2.ts';
 import { CtaphidDevice } from './ctaphid.ts';
 import { type DeviceState, fromStateJSON, toStateJSON } from './device-state.ts';
-import { VirtualAuthenticatorError } from './errors.ts';
 import { COSE_ALG } from './keys.ts';
 import { approvePresence, type UserPresenceApprover } from './presence.ts';
 import { aaguidFromString, type VirtualAuthenticatorState, validateState } from './state.ts';
@@ -127,10 +127,7 @@ export interface VirtualAuthenticatorOptions {
 function checkRange(value: number | undefined, name: string, min: number, max: number): void {
   if (value === undefined) return;
   if (!Number.isInteger(value) || value < min || value > max)
-    throw new VirtualAuthenticatorError(
-      'ERR_INVALID_OPTION',
-      `${name} must be an integer in ${min}..${max}, found ${value}`,
-    );
+    throw new CtapError('ERR_INVALID_OPTION', `${name} must be an integer in ${min}..${max}, found ${value}`);
 }
 
 /**
@@ -154,7 +151,7 @@ export class VirtualAuthenticator {
 
   /**
    * @param options - Identity, presence approver, clock, random source, limits and saved state.
-   * @throws {@link VirtualAuthenticatorError} `ERR_INVALID_OPTION` for out-of-range options;
+   * @throws {@link CtapError} `ERR_INVALID_OPTION` for out-of-range options;
    *   `ERR_STATE_CORRUPT` / `ERR_STATE_FOREIGN` for a bad `state`.
    */
   constructor(options: VirtualAuthenticatorOptions = {}) {
@@ -167,7 +164,7 @@ export class VirtualAuthenticator {
     checkRange(options.firmwareVersion, 'firmwareVersion', 0, 0xffffffff);
     const algorithms = options.algorithms ?? [COSE_ALG.ES256, COSE_ALG.EdDSA];
     if (algorithms.length === 0 || algorithms.some((a) => a !== -7 && a !== -8))
-      throw new VirtualAuthenticatorError('ERR_INVALID_OPTION', 'algorithms must be a non-empty list of -7 and -8');
+      throw new CtapError('ERR_INVALID_OPTION', 'algorithms must be a non-empty list of -7 and -8');
     const random = options.random ?? randomBytes;
     const now = options.now ?? Date.now;
     const defaultMinPinLength = options.minPinLength ?? 4;
@@ -176,7 +173,7 @@ export class VirtualAuthenticator {
       state = fromStateJSON(validateState(options.state));
     } else {
       const aaguid = aaguidFromString(options.aaguid ?? VIRTUAL_AUTHENTICATOR_AAGUID);
-      if (!aaguid) throw new VirtualAuthenticatorError('ERR_INVALID_OPTION', `aaguid is not a UUID: ${options.aaguid}`);
+      if (!aaguid) throw new CtapError('ERR_INVALID_OPTION', `aaguid is not a UUID: ${options.aaguid}`);
       const date = new Date(now());
       const root: AttestationRoot =
         options.attestationCa ?? createAttestationRoot(random, date, 'Keyward Virtual Authenticator Root CA');
@@ -243,7 +240,7 @@ export class VirtualAuthenticator {
    * @param state - What {@link VirtualAuthenticator.exportState} returned (possibly through JSON).
    * @param options - Everything else; `state` and `aaguid` in it are ignored.
    * @returns The authenticator, freshly powered up.
-   * @throws {@link VirtualAuthenticatorError} `ERR_STATE_FOREIGN` when the value is not a state of
+   * @throws {@link CtapError} `ERR_STATE_FOREIGN` when the value is not a state of
    *   this format and version; `ERR_STATE_CORRUPT` when it is damaged.
    */
   static fromState(state: unknown, options: VirtualAuthenticatorOptions = {}): VirtualAuthenticator {

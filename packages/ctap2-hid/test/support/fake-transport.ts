@@ -1,6 +1,6 @@
 /** A scripted device for framing tests: every report the host sends goes to `respond`, which pushes answers. */
 
-import { CtapHidError } from '../../src/errors.ts';
+import { CtapError } from '../../src/errors.ts';
 import { encodeMessage } from '../../src/hid/packets.ts';
 import type { HidTransport } from '../../src/index.ts';
 import { ReportQueue } from '../../src/transports/report-queue.ts';
@@ -37,7 +37,7 @@ export class FakeTransport implements HidTransport {
   }
 
   async close(): Promise<void> {
-    this.queue.close(new CtapHidError('ERR_CLOSED', 'closed'));
+    this.queue.close(new CtapError('ERR_CLOSED', 'closed'));
   }
 }
 

@@ -1,10 +1,9 @@
 import { createPolicy, type MfaPolicy } from '@keyward/mfa-policy';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { PortalConfig } from './config.ts';
 import type { AppEnv, Services } from './context.ts';
 import type { Database } from './db/database.ts';
-import { securityHeaders, send, sessionAndCsrf } from './http.ts';
+import { readBody, securityHeaders, send, sessionAndCsrf } from './http.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { appPasswordRoutes } from './routes/app-passwords.ts';
 import { methodRoutes } from './routes/methods.ts';
@@ -63,7 +62,7 @@ export async function createPortal(options: PortalOptions): Promise<{ app: Hono<
     await next();
   });
   app.use('*', securityHeaders);
-  app.use('*', bodyLimit({ maxSize: 128 * 1024, onError: (c) => c.text('Request too large', 413) }));
+  app.use('*', readBody);
   app.use('*', sessionAndCsrf(services));
   signInRoutes(app);
   signInKeyRoutes(app);

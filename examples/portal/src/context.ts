@@ -2,6 +2,7 @@ import type { MfaPolicy } from '@keyward/mfa-policy';
 import type { Context } from 'hono';
 import type { PortalConfig } from './config.ts';
 import type { Database } from './db/database.ts';
+import type { Subject } from './policy.ts';
 import type { KnownNetworks } from './security/networks.ts';
 import type { Sender } from './sender.ts';
 import type { AccountRow } from './store/accounts.ts';
@@ -28,9 +29,15 @@ export interface AppEnv {
     session: SessionRow | undefined;
     sessionToken: string | undefined;
     account: AccountRow | undefined;
+    /** The session's account with its methods, as read with the session at the start of the request. */
+    subject: Subject | undefined;
     csrf: string;
     ip: string | undefined;
     flash: string | undefined;
+    /** The request body as text ('' for none), read once by the `readBody` middleware. */
+    body: string;
+    /** The form fields of the body, parsed on first use. */
+    form: URLSearchParams | undefined;
   };
 }
 

@@ -1,8 +1,11 @@
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv, Ctx, Services } from './context.ts';
 import { flashMessage } from './flash.ts';
+import { buildSubject, type Subject } from './policy.ts';
 import { hmac, randomToken, safeEqual, sha256 } from './security/tokens.ts';
 import { type AccountRow, isAdmin } from './store/accounts.ts';
 import { loadSession } from './store/sessions.ts';
@@ -26,9 +29,12 @@ export function setPortalCookie(c: Ctx, name: string, value: string, maxAgeSecon
   });
 }
 
-/** Security headers for every response (CSP without inline script or style). */
+/**
+ * Security headers for every response (CSP without inline script or style). Set before the
+ * handler runs, so they are part of the response it builds: set afterwards they would make
+ * Hono's Node adapter turn its light response into a full `Response` on every request.
+ */
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next();
   c.header(
     'Content-Security-Policy',
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
@@ -43,7 +49,98 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   );
   if (secure(c)) c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   if (!c.req.path.startsWith('/assets/')) c.header('Cache-Control', 'no-store');
+  await next();
 };
+
+/** The largest request body the portal reads (forms and WebAuthn responses are far smaller). */
+export const MAX_BODY_BYTES = 128 * 1024;
+
+function tooLarge(c: Ctx): Response {
+  return c.text('Request too large', 413);
+}
+
+/** Node's request, when the app is served by `@hono/node-server` (tests call `app.request`). */
+function nodeRequest(c: Ctx): IncomingMessage | undefined {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  return incoming instanceof Readable ? (incoming as IncomingMessage) : undefined;
+}
+
+/** Reads Node's request body up to `limit` bytes; undefined when it is longer. */
+function readNodeBody(incoming: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        incoming.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks, size).toString('utf8'));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+    };
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+  });
+}
+
+/**
+ * Reads the body of every request that has one, once, up to {@link MAX_BODY_BYTES} (413 past
+ * that, whether or not a Content-Length was sent). Under Node it is read straight from the
+ * socket's request: Hono's own body helpers would first build a WHATWG `Request` with a stream,
+ * which costs more than the rest of a sign-in step's request handling.
+ */
+export const readBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set('body', '');
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && !(Number(declared) <= MAX_BODY_BYTES)) return tooLarge(c);
+  const incoming = nodeRequest(c);
+  let text: string | undefined;
+  if (incoming) text = await readNodeBody(incoming, MAX_BODY_BYTES);
+  else {
+    text = await c.req.text();
+    if (Buffer.byteLength(text) > MAX_BODY_BYTES) text = undefined;
+  }
+  if (text === undefined) return tooLarge(c);
+  c.set('body', text);
+  return next();
+};
+
+/** The request's form fields (`application/x-www-form-urlencoded`; other bodies give none). */
+export function formBody(c: Ctx): URLSearchParams {
+  let form = c.get('form');
+  if (!form) {
+    const type = c.req.header('content-type') ?? '';
+    form = new URLSearchParams(type.startsWith('application/x-www-form-urlencoded') ? c.get('body') : '');
+    c.set('form', form);
+  }
+  return form;
+}
+
+/** The request's JSON body, or undefined when it is not JSON. */
+export function jsonBody(c: Ctx): unknown {
+  try {
+    return JSON.parse(c.get('body')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The client address: the socket's, or X-Forwarded-For's first hop when trustProxy is set. */
 export function clientIp(c: Ctx): string | undefined {
@@ -70,12 +167,14 @@ export function sessionAndCsrf(services: Services): MiddlewareHandler<AppEnv> {
     const token = getCookie(c, COOKIE.session);
     let session: AppEnv['Variables']['session'];
     let account: AccountRow | undefined;
+    let subject: Subject | undefined;
     if (token) {
       const loaded = await loadSession(services.db, token, now, services.config.sessionIdleSeconds);
       if (loaded) {
-        const { account: row, ...rest } = loaded;
+        const { account: row, methods, appPasswords, ...rest } = loaded;
         session = rest;
-        account = { ...row, created_at: new Date(row.created_at) };
+        account = row;
+        subject = buildSubject(row, methods, appPasswords);
       }
       if (!session || !account) {
         deleteCookie(c, COOKIE.session, { path: '/' });
@@ -84,6 +183,7 @@ export function sessionAndCsrf(services: Services): MiddlewareHandler<AppEnv> {
     }
     c.set('session', session);
     c.set('account', account);
+    c.set('subject', subject);
     c.set('sessionToken', session ? token : undefined);
     // Anonymous visitors get a random pre-session cookie that CSRF tokens are bound to.
     let pre = getCookie(c, COOKIE.pre);
@@ -100,14 +200,7 @@ export function sessionAndCsrf(services: Services): MiddlewareHandler<AppEnv> {
     if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && !c.req.path.startsWith('/legacy/')) {
       const origin = c.req.header('origin');
       if (origin && origin !== services.config.origin) return forbidden(c);
-      let sent = c.req.header('x-csrf-token');
-      if (!sent) {
-        const type = c.req.header('content-type') ?? '';
-        if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
-          const body = await c.req.parseBody();
-          sent = typeof body._csrf === 'string' ? body._csrf : undefined;
-        }
-      }
+      const sent = c.req.header('x-csrf-token') ?? formBody(c).get('_csrf');
       if (!sent || !safeEqual(sent, c.get('csrf'))) return forbidden(c);
     }
     await next();
@@ -185,9 +278,7 @@ export function sessionHash(c: Ctx): string {
 
 /** A string field from a form body ('' when missing). */
 export async function field(c: Ctx, name: string): Promise<string> {
-  const body = await c.req.parseBody();
-  const value = body[name];
-  return typeof value === 'string' ? value : '';
+  return formBody(c).get(name) ?? '';
 }
 
 /** A guard: the visitor must be fully signed in; otherwise they go to sign in. */

@@ -33,6 +33,21 @@ export async function loadSubject(db: Queryable, accountId: string, known?: Acco
     'SELECT * FROM app_passwords WHERE account_id = $1 AND revoked_at IS NULL ORDER BY created_at',
     [accountId],
   );
+  return buildSubject(account, methods, appPasswords);
+}
+
+/**
+ * The signed-in (or half-signed-in) account as read with the session at the start of this
+ * request, or read now when the request has none for `accountId`.
+ */
+export async function sessionSubject(c: Ctx, accountId: string): Promise<Subject | undefined> {
+  const known = c.get('subject');
+  if (known?.account.id === accountId) return known;
+  return loadSubject(c.get('services').db, accountId, c.get('account'));
+}
+
+/** The subject of rows already read (the session load reads them with the session). */
+export function buildSubject(account: AccountRow, methods: MethodRow[], appPasswords: AppPasswordRow[]): Subject {
   const policyAccount = toPolicyAccount(account, methods);
   // Device identity lets the policy refuse the same key (or number) registered twice.
   policyAccount.methods.forEach((m, i) => {

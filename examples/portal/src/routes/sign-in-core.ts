@@ -4,9 +4,12 @@ import type { Ctx } from '../context.ts';
 import type { Queryable } from '../db/database.ts';
 import { COOKIE, redirect, setPortalCookie } from '../http.ts';
 import { decideSignIn, type Subject } from '../policy.ts';
+import { clear, hitCount, LIMITS } from '../security/rate-limit.ts';
 import { randomToken, sha256 } from '../security/tokens.ts';
 import { audit } from '../store/audit.ts';
+import { consumeWebAuthnChallenge } from '../store/challenges.ts';
 import { createSession, deleteSession, type Factor, type RiskContext } from '../store/sessions.ts';
+import { type FactorClaim, writeMfaStep } from '../store/sign-in-step.ts';
 
 /** Only the keys the policy knows go to it. */
 export function policyContext(context: RiskContext & { deviceHash?: string }): RiskContext {
@@ -112,4 +115,123 @@ export async function completeIfAllowed(c: Ctx, subject: Subject, factors: Facto
   });
   setPortalCookie(c, COOKIE.device, device, 400 * 24 * 3600);
   return redirect(c, '/profile');
+}
+
+/** Why an MFA step whose code or signature was right still did not sign the user in. */
+export type MfaStepFailure =
+  /** Over the account's attempt limit (checked in the same statement as the claim). */
+  | 'TOO_MANY'
+  /** The time step or the challenge was already used (a replay, or a second copy of a request). */
+  | 'ALREADY_USED'
+  /** The key's signature counter did not move up past the stored one (a cloned key, or a race). */
+  | 'SIGN_COUNT'
+  /** The half-signed-in session ended meanwhile (signed out, expired, or the account removed). */
+  | 'SESSION_ENDED';
+
+/** The remembered-device cookie of this browser, or a new one. */
+function deviceCookie(c: Ctx): string {
+  const device = getCookie(c, COOKIE.device);
+  return device && device.length >= 20 && device.length <= 64 ? device : randomToken(24);
+}
+
+/**
+ * Finishes an MFA step whose code or signature has been checked. When the policy allows the
+ * sign-in, one statement counts the attempt, claims the factor, replaces the session, remembers
+ * the device and writes the audit entry (see {@link writeMfaStep}); the user is redirected to
+ * the profile. When the policy refuses, the factor is still claimed and the refusal audited, and
+ * the decision is returned for the page to explain.
+ */
+export async function finishMfaStep(
+  c: Ctx,
+  subject: Subject,
+  factor: Factor,
+  claim: FactorClaim,
+): Promise<Response | Decision | MfaStepFailure> {
+  const s = c.get('services');
+  const session = c.get('session');
+  const context = session?.context ?? { client: 'browser' as const };
+  const factors = [...(session?.factors ?? []), factor];
+  const decision = decideSignIn(s, subject, { factors, context: policyContext(context) });
+  const now = s.now();
+  const limitKey = `code:${subject.account.id}`;
+  const limit = LIMITS.codePerAccount;
+  const sessionHash = sha256(c.get('sessionToken') ?? '');
+  if (!decision.allowed) return refuseMfaStep(c, subject, factors, claim, decision, sessionHash);
+  const device = deviceCookie(c);
+  const result = await writeMfaStep(
+    s.db,
+    {
+      accountId: subject.account.id,
+      sessionHash,
+      limitKey,
+      limit,
+      claim,
+      factors,
+      context,
+      ttlSeconds: s.config.sessionTtlSeconds,
+      deviceHash: sha256(device),
+      reason: decision.reason,
+      detail: {
+        factors: factors.map((f) => f.kind),
+        newDevice: context.newDevice ?? null,
+        unusualLocation: context.unusualLocation ?? null,
+      },
+      ip: c.get('ip'),
+    },
+    now,
+  );
+  if (result.attempts > limit.limit) return 'TOO_MANY';
+  if (!result.claimed) return 'ALREADY_USED';
+  if (!result.counted) return 'SIGN_COUNT';
+  if (!result.token) return 'SESSION_ENDED';
+  if (result.attempts > 1) await clear(s.db, limitKey);
+  setPortalCookie(c, COOKIE.session, result.token);
+  c.set('sessionToken', result.token);
+  setPortalCookie(c, COOKIE.device, device, 400 * 24 * 3600);
+  return redirect(c, '/profile');
+}
+
+/** The policy refused a step whose factor was right: count it, claim the factor, audit the refusal. */
+async function refuseMfaStep(
+  c: Ctx,
+  subject: Subject,
+  factors: Factor[],
+  claim: FactorClaim,
+  decision: Decision,
+  sessionHash: string,
+): Promise<Decision | MfaStepFailure> {
+  const s = c.get('services');
+  const now = s.now();
+  const attempts = await hitCount(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now);
+  if (attempts > LIMITS.codePerAccount.limit) return 'TOO_MANY';
+  const claimed =
+    claim.kind === 'totp'
+      ? (
+          await s.db.query(
+            'UPDATE methods SET totp_last_step = $2, last_used_at = $3 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id',
+            [claim.methodId, claim.step, now],
+          )
+        ).length > 0
+      : (await consumeWebAuthnChallenge(s.db, 'webauthn-authenticate', sessionHash, claim.challenge, now)) !==
+        undefined;
+  if (!claimed) return 'ALREADY_USED';
+  if (claim.kind === 'webauthn')
+    await s.db.query('UPDATE methods SET sign_count = $2, last_used_at = $3 WHERE id = $1', [
+      claim.methodId,
+      claim.signCount,
+      now,
+    ]);
+  await audit(
+    s.db,
+    {
+      event: 'sign_in.refused',
+      accountId: subject.account.id,
+      actorId: subject.account.id,
+      reason: decision.reason,
+      detail: { factors: factors.map((f) => f.kind) },
+      ip: c.get('ip'),
+    },
+    now,
+  );
+  return decision;
 }

@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
-import { field, send, sessionHash } from '../http.ts';
-import { loadSubject, refusalText } from '../policy.ts';
-import { clear, hitCount } from '../security/rate-limit.ts';
+import { field, jsonBody, redirect, send, sessionHash } from '../http.ts';
+import { refusalText, sessionSubject } from '../policy.ts';
+import { hitCount } from '../security/rate-limit.ts';
 import { audit } from '../store/audit.ts';
 import { consumeWebAuthnChallenge, createChallenge } from '../store/challenges.ts';
 import { html } from '../views/components.ts';
@@ -13,7 +13,7 @@ import {
   parseResponseField,
   verifyAssertion,
 } from '../webauthn.ts';
-import { completeIfAllowed } from './sign-in-core.ts';
+import { finishMfaStep } from './sign-in-core.ts';
 import { currentDecision, keyList, LIMITS, mfaPage, mfaSubject, tooManyCodes } from './sign-in-views.ts';
 
 /** The security-key step of sign-in: the key list, options, the assertion. */
@@ -33,13 +33,10 @@ ${keys.length ? keyList(c, keys) : html`<p>You have not registered a security ke
     const session = c.get('session');
     if (session?.stage !== 'mfa') return c.json({ error: 'session' }, 401);
     const s = c.get('services');
-    const subject = await loadSubject(s.db, session.account_id);
+    const subject = await sessionSubject(c, session.account_id);
     if (!subject) return c.json({ error: 'session' }, 401);
-    let methodId: string | undefined;
-    try {
-      const body = (await c.req.json()) as { methodId?: unknown };
-      if (typeof body.methodId === 'string') methodId = body.methodId;
-    } catch {}
+    const body = jsonBody(c) as { methodId?: unknown } | null | undefined;
+    const methodId = typeof body?.methodId === 'string' ? body.methodId : undefined;
     const keys = subject.methods.filter((m) => m.kind === 'fido2' && (!methodId || m.id === methodId));
     if (keys.length === 0) return c.json({ error: 'no-key' }, 400);
     const options = await authenticationOptions(s, keys);
@@ -68,58 +65,63 @@ ${keys.length ? keyList(c, keys) : html`<p>You have not registered a security ke
       return fail(
         'Your security key could not be used. Security keys need JavaScript switched on; or choose another way to sign in.',
       );
-    const attempts = await hitCount(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now);
-    if (attempts > LIMITS.codePerAccount.limit) return tooManyCodes(c);
     const challenge = challengeOf(response);
     const credentialId = credentialIdOf(response);
     const key = subject.methods.find((m) => m.kind === 'fido2' && m.credential_id === credentialId);
-    const consumed = challenge
-      ? await consumeWebAuthnChallenge(s.db, 'webauthn-authenticate', sessionHash(c), challenge, now)
-      : undefined;
-    if (!consumed || !key || !challenge) {
+    // A failed attempt is counted, burns the challenge it names, and is audited.
+    const refuse = async (reason: string, detail: Record<string, unknown> = {}) => {
+      const attempts = await hitCount(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now);
+      if (challenge) await consumeWebAuthnChallenge(s.db, 'webauthn-authenticate', sessionHash(c), challenge, now);
       await audit(
         s.db,
         {
           event: 'sign_in.key_failed',
           accountId: subject.account.id,
           actorId: subject.account.id,
-          reason: !consumed ? 'CHALLENGE_NOT_FOUND' : 'UNKNOWN_KEY',
+          reason,
+          detail,
           ip: c.get('ip'),
         },
         now,
       );
+      if (attempts > LIMITS.codePerAccount.limit) return tooManyCodes(c);
       return fail('That security key could not be used. Try again, or choose another way to sign in.');
-    }
+    };
+    if (!challenge) return refuse('CHALLENGE_NOT_FOUND');
+    if (!key) return refuse('UNKNOWN_KEY');
+    // The signature is checked against the challenge the browser signed; that the challenge was
+    // issued to this session, is unexpired and unused is checked when it is claimed, in the same
+    // statement that counts the attempt and signs the user in.
     let verified: Awaited<ReturnType<typeof verifyAssertion>>;
     try {
       verified = await verifyAssertion(s, response, challenge, key);
     } catch (error) {
-      const code = (error as { code?: string }).code ?? 'ERR_UNKNOWN';
+      return refuse((error as { code?: string }).code ?? 'ERR_UNKNOWN', { methodId: key.id });
+    }
+    const outcome = await finishMfaStep(
+      c,
+      subject,
+      { kind: 'fido2', methodId: key.id },
+      { kind: 'webauthn', methodId: key.id, challenge, signCount: verified.newSignCount },
+    );
+    if (outcome instanceof Response) return outcome;
+    if (outcome === 'TOO_MANY') return tooManyCodes(c);
+    if (typeof outcome === 'string') {
       await audit(
         s.db,
         {
           event: 'sign_in.key_failed',
           accountId: subject.account.id,
           actorId: subject.account.id,
-          reason: code,
+          reason: outcome === 'ALREADY_USED' ? 'CHALLENGE_NOT_FOUND' : outcome,
           detail: { methodId: key.id },
           ip: c.get('ip'),
         },
         now,
       );
+      if (outcome === 'SESSION_ENDED') return redirect(c, '/sign-in', 'session-expired');
       return fail('That security key could not be used. Try again, or choose another way to sign in.');
     }
-    await s.db.query('UPDATE methods SET sign_count = $2, last_used_at = $3 WHERE id = $1', [
-      key.id,
-      verified.newSignCount,
-      now,
-    ]);
-    if (attempts > 1) await clear(s.db, `code:${subject.account.id}`);
-    const outcome = await completeIfAllowed(c, subject, [
-      ...(c.get('session')?.factors ?? []),
-      { kind: 'fido2', methodId: key.id },
-    ]);
-    if (outcome instanceof Response) return outcome;
     return mfaPage(c, subject, currentDecision(c, subject), [], refusalText(outcome));
   });
 }

@@ -1,7 +1,7 @@
 import type { Decision } from '@keyward/mfa-policy';
 import type { Ctx } from '../context.ts';
 import { redirect, send, sessionHash } from '../http.ts';
-import { loadSubject, refusalText, type Subject } from '../policy.ts';
+import { refusalText, type Subject, sessionSubject } from '../policy.ts';
 import { maskPhone } from '../sender.ts';
 import type { MethodRow } from '../store/accounts.ts';
 import { peekChallenge } from '../store/challenges.ts';
@@ -12,13 +12,7 @@ import { policyContext } from './sign-in-core.ts';
 
 /** Method kinds that are phone numbers. */
 export const PHONE_KINDS = new Set(['sms', 'voice', 'alternatePhone', 'officePhone']);
-/** Rate limits of the sign-in steps. */
-export const LIMITS = {
-  passwordPerUser: { limit: 10, windowSeconds: 900 },
-  passwordPerIp: { limit: 100, windowSeconds: 900 },
-  codePerAccount: { limit: 10, windowSeconds: 900 },
-  sendPerAccount: { limit: 5, windowSeconds: 900 },
-};
+export { LIMITS } from '../security/rate-limit.ts';
 
 export function pageCtx(c: Ctx): { csrf: string } {
   return { csrf: c.get('csrf') };
@@ -28,7 +22,7 @@ export function pageCtx(c: Ctx): { csrf: string } {
 export async function mfaSubject(c: Ctx): Promise<Subject | Response> {
   const session = c.get('session');
   if (session?.stage !== 'mfa') return redirect(c, '/sign-in', session ? undefined : 'session-expired');
-  const subject = await loadSubject(c.get('services').db, session.account_id, c.get('account'));
+  const subject = await sessionSubject(c, session.account_id);
   if (!subject) return redirect(c, '/sign-in');
   return subject;
 }

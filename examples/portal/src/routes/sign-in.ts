@@ -10,7 +10,7 @@ import { findAccountByUsername, kindName } from '../store/accounts.ts';
 import { audit } from '../store/audit.ts';
 import { deleteSession, type Factor } from '../store/sessions.ts';
 import { csrfField, errorSummary, type FieldError, type Html, html, textInput } from '../views/components.ts';
-import { completeIfAllowed, measureRisk, rotateSession } from './sign-in-core.ts';
+import { completeIfAllowed, finishMfaStep, measureRisk, rotateSession } from './sign-in-core.ts';
 import {
   codeForm,
   currentDecision,
@@ -152,8 +152,11 @@ ${codeForm(c, '/sign-in/mfa/app', 'Open your authenticator app and enter the 6-d
         { field: 'code', text: code ? 'Enter the code as 6 digits' : 'Enter the code from your authenticator app' },
       ]);
     }
-    const attempts = await hitCount(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now);
-    if (attempts > LIMITS.codePerAccount.limit) return tooManyCodes(c);
+    const wrong = [
+      { field: 'code', text: 'The code is not right or has already been used. Wait for a new code and try again' },
+    ];
+    // The code is checked first (no database work); the attempt is counted in the same
+    // statement that claims the time step and signs the user in.
     const apps = subject.methods.filter((m) => m.kind === 'authenticatorApp' && m.totp_secret);
     for (const m of apps) {
       const result = verifyTotp({
@@ -164,20 +167,34 @@ ${codeForm(c, '/sign-in/mfa/app', 'Open your authenticator app and enter the 6-d
         ...(m.totp_last_step === null ? {} : { afterStep: m.totp_last_step }),
       });
       if (!result.ok) continue;
-      // Replay protection across processes: the step only ever moves forward, atomically.
-      const claimed = await s.db.query(
-        'UPDATE methods SET totp_last_step = $2, last_used_at = $3 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id',
-        [m.id, result.step, now],
-      );
-      if (claimed.length === 0) break;
-      if (attempts > 1) await clear(s.db, `code:${subject.account.id}`);
-      const outcome = await completeIfAllowed(c, subject, [
-        ...(c.get('session')?.factors ?? []),
+      const outcome = await finishMfaStep(
+        c,
+        subject,
         { kind: 'authenticatorApp', methodId: m.id },
-      ]);
+        { kind: 'totp', methodId: m.id, step: result.step },
+      );
       if (outcome instanceof Response) return outcome;
+      if (outcome === 'TOO_MANY') return tooManyCodes(c);
+      if (typeof outcome === 'string') {
+        await audit(
+          s.db,
+          {
+            event: 'sign_in.code_failed',
+            accountId: subject.account.id,
+            actorId: subject.account.id,
+            reason: outcome,
+            detail: { kind: 'authenticatorApp' },
+            ip: c.get('ip'),
+          },
+          now,
+        );
+        if (outcome === 'SESSION_ENDED') return redirect(c, '/sign-in', 'session-expired');
+        return mfaPage(c, subject, currentDecision(c, subject), wrong);
+      }
       return mfaPage(c, subject, currentDecision(c, subject), [], refusalText(outcome));
     }
+    const attempts = await hitCount(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now);
+    if (attempts > LIMITS.codePerAccount.limit) return tooManyCodes(c);
     await audit(
       s.db,
       {
@@ -189,9 +206,7 @@ ${codeForm(c, '/sign-in/mfa/app', 'Open your authenticator app and enter the 6-d
       },
       now,
     );
-    return mfaPage(c, subject, currentDecision(c, subject), [
-      { field: 'code', text: 'The code is not right or has already been used. Wait for a new code and try again' },
-    ]);
+    return mfaPage(c, subject, currentDecision(c, subject), wrong);
   });
 
   app.get('/sign-in/enrol', async (c) => {

@@ -1,7 +1,7 @@
 import type { Actor } from '@keyward/mfa-policy';
 import type { Ctx } from '../context.ts';
 import { redirect, send } from '../http.ts';
-import { actorOf, loadSubject, type Subject } from '../policy.ts';
+import { actorOf, loadSubject, type Subject, sessionSubject } from '../policy.ts';
 import { isAdmin } from '../store/accounts.ts';
 import { html } from '../views/components.ts';
 
@@ -20,7 +20,7 @@ export async function selfManaged(c: Ctx): Promise<Managed | Response> {
   const account = c.get('account');
   const session = c.get('session');
   if (!account || session?.stage !== 'full') return redirect(c, '/sign-in');
-  const subject = await loadSubject(c.get('services').db, account.id);
+  const subject = await sessionSubject(c, account.id);
   if (!subject) return redirect(c, '/sign-in');
   return { subject, actor: actorOf(account, session), self: true, base: '' };
 }
@@ -30,7 +30,7 @@ export async function enrolManaged(c: Ctx): Promise<Managed | Response> {
   const account = c.get('account');
   const session = c.get('session');
   if (!account || !session) return redirect(c, '/sign-in');
-  const subject = await loadSubject(c.get('services').db, account.id);
+  const subject = await sessionSubject(c, account.id);
   if (!subject) return redirect(c, '/sign-in');
   return { subject, actor: actorOf(account, session), self: true, base: '' };
 }

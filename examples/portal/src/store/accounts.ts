@@ -62,6 +62,20 @@ export async function getMethod(db: Queryable, accountId: string, methodId: stri
   return rows[0];
 }
 
+/**
+ * A method row read as JSON (`jsonb_agg` in the session load): timestamps come back as text and
+ * `public_key` as bytea's `\\x…` hex text; this gives the row `SELECT *` would have given.
+ */
+export function methodFromJson(raw: Record<string, unknown>): MethodRow {
+  const key = raw.public_key;
+  return {
+    ...(raw as unknown as MethodRow),
+    created_at: new Date(raw.created_at as string),
+    last_used_at: raw.last_used_at ? new Date(raw.last_used_at as string) : null,
+    public_key: typeof key === 'string' ? Buffer.from(key.slice(2), 'hex') : null,
+  };
+}
+
 /** The account in the shape @keyward/mfa-policy decides on. */
 export function toPolicyAccount(account: AccountRow, methods: MethodRow[]): Account {
   return {

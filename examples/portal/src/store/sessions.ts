@@ -1,7 +1,8 @@
 import type { SignInAttempt } from '@keyward/mfa-policy';
 import type { Queryable } from '../db/database.ts';
+import type { AppPasswordRow } from '../policy.ts';
 import { randomToken, sha256 } from '../security/tokens.ts';
-import type { AccountRow } from './accounts.ts';
+import { type AccountRow, type MethodRow, methodFromJson } from './accounts.ts';
 
 /** A factor proven in this sign-in. */
 export type Factor = SignInAttempt['factors'][number];
@@ -48,21 +49,49 @@ export async function createSession(
   return token;
 }
 
-/** Loads a live session; expired or idle ones are deleted and give undefined. */
+/** A live session with its account, the account's methods and its live app passwords. */
+export interface LoadedSession extends SessionRow {
+  account: AccountRow;
+  methods: MethodRow[];
+  appPasswords: AppPasswordRow[];
+}
+
+/**
+ * Loads a live session; expired or idle ones are deleted and give undefined. One round trip
+ * brings the account and everything the policy needs about it, so a sign-in step needs no
+ * other read.
+ */
 export async function loadSession(
   db: Queryable,
   token: string,
   now: Date,
   idleSeconds: number,
-): Promise<(SessionRow & { account: AccountRow }) | undefined> {
+): Promise<LoadedSession | undefined> {
   const idHash = sha256(token);
-  // One round trip for the session and its account.
-  const rows = await db.query<SessionRow & { account: AccountRow }>(
-    'SELECT s.*, to_jsonb(a) AS account FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1',
+  const rows = await db.query<
+    SessionRow & { account: AccountRow; methods: Record<string, unknown>[]; app_passwords: AppPasswordRow[] }
+  >(
+    `SELECT s.*, to_jsonb(a) AS account,
+       (SELECT coalesce(jsonb_agg(m ORDER BY m.created_at, m.id), '[]') FROM methods m WHERE m.account_id = s.account_id) AS methods,
+       (SELECT coalesce(jsonb_agg(p ORDER BY p.created_at), '[]') FROM app_passwords p
+         WHERE p.account_id = s.account_id AND p.revoked_at IS NULL) AS app_passwords
+     FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1`,
     [idHash],
   );
-  const row = rows[0];
-  if (!row) return undefined;
+  const found = rows[0];
+  if (!found) return undefined;
+  const { methods, app_passwords, ...session } = found;
+  const row: LoadedSession = {
+    ...session,
+    account: { ...session.account, created_at: new Date(session.account.created_at) },
+    methods: methods.map(methodFromJson),
+    appPasswords: app_passwords.map((p) => ({
+      ...p,
+      created_at: new Date(p.created_at),
+      last_used_at: p.last_used_at ? new Date(p.last_used_at) : null,
+      revoked_at: null,
+    })),
+  };
   const idleLimit = row.stage === 'full' ? idleSeconds * 1000 : Number.POSITIVE_INFINITY;
   if (new Date(row.expires_at) <= now || now.getTime() - new Date(row.last_seen_at).getTime() > idleLimit) {
     await deleteSession(db, token);

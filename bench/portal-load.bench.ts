@@ -18,12 +18,12 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SCRYPT, hashPassword } from '../examples/portal/src/security/passwords.ts';
-import { keepAliveAgent, WebClient } from '../examples/portal/test/scale/http-client.ts';
 import { freshDatabase, inspect, startCluster } from '../examples/portal/test/scale/postgres.ts';
 import { type PortalProcess, spawnPortal } from '../examples/portal/test/scale/processes.ts';
 import { SEED_PASSWORD, seedMany } from '../examples/portal/test/scale/seed.ts';
 import { newKeyPair, SoftKey } from '../examples/portal/test/scale/soft-key.ts';
 import { report } from './harness.ts';
+import { LoadClient } from './portal-load/client.ts';
 import { clusterCpuMs, cpuMsOf } from './portal-load/cpu.ts';
 import {
   fullSignInKey,
@@ -35,6 +35,7 @@ import {
   totpStep,
 } from './portal-load/flows.ts';
 import { describeResult, type LoadResult, runLoad } from './portal-load/load.ts';
+import { RawHttpPool } from './portal-load/raw-http.ts';
 
 const SECONDS = Number(process.env.PORTAL_LOAD_SECONDS ?? 10);
 const MFA_USERS = Number(process.env.PORTAL_LOAD_MFA_CONCURRENCY ?? 32);
@@ -42,6 +43,7 @@ const FULL_USERS = Number(process.env.PORTAL_LOAD_FULL_CONCURRENCY ?? 16);
 const MFA_POOL = Number(process.env.PORTAL_LOAD_MFA_POOL ?? 25_000);
 const FULL_POOL = 2_000;
 const PG_PORT = Number(process.env.PORTAL_LOAD_PGPORT ?? 54350);
+const POOL_MAX = Number(process.env.PORTAL_LOAD_POOL_MAX ?? 10);
 
 export default async function portalLoad(): Promise<void> {
   const load = loadavg();
@@ -52,7 +54,11 @@ export default async function portalLoad(): Promise<void> {
   const results: LoadResult[] = [];
   try {
     database = await freshDatabase(cluster.url);
-    const url = database.url;
+    // The portal processes reach PostgreSQL on this machine through its Unix socket (in /tmp),
+    // as a server sharing a host with its database would; PORTAL_LOAD_PG_TCP=1 uses loopback TCP.
+    const url = process.env.PORTAL_LOAD_PG_TCP
+      ? database.url
+      : database.url.replace('@127.0.0.1:', '@%2Ftmp:');
     procs.push(
       ...(await Promise.all(
         [1, 2].map(() =>
@@ -60,6 +66,7 @@ export default async function portalLoad(): Promise<void> {
             databaseUrl: url,
             demo: false,
             scryptCost: DEFAULT_SCRYPT.cost,
+            poolMax: POOL_MAX,
             // PORTAL_LOAD_CPU_PROF=<dir>: each portal process writes a V8 CPU profile there on exit.
             ...(process.env.PORTAL_LOAD_CPU_PROF
               ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${process.env.PORTAL_LOAD_CPU_PROF}`] }
@@ -68,16 +75,17 @@ export default async function portalLoad(): Promise<void> {
         ),
       )),
     );
-    db = inspect(url);
+    db = inspect(database.url);
     const [a, b] = procs as [PortalProcess, PortalProcess];
     // Fresh keep-alive sockets for each scenario: a socket left idle while the next scenario's
-    // accounts are seeded would be closed by the server (keepAliveTimeout) and could race a reuse.
-    let agents = new Map<string, ReturnType<typeof keepAliveAgent>>();
-    const freshAgents = () => {
-      for (const agent of agents.values()) agent.destroy();
-      agents = new Map(procs.map((p) => [p.base, keepAliveAgent(128)]));
+    // accounts are seeded would be closed by the server (keepAliveTimeout).
+    let pools = new Map<string, RawHttpPool>();
+    const freshPools = () => {
+      for (const pool of pools.values()) pool.destroy();
+      pools = new Map(procs.map((p) => [p.base, new RawHttpPool(p.base, 128)]));
     };
-    freshAgents();
+    freshPools();
+    const poolFor = (base: string) => pools.get(base) as RawHttpPool;
     const one: Router = () => a.base;
     let rr = 0;
     // Two processes: every request goes to the other process than the one before it.
@@ -85,13 +93,6 @@ export default async function portalLoad(): Promise<void> {
     const passwordHash = await hashPassword(SEED_PASSWORD, DEFAULT_SCRYPT);
     const pair = newKeyPair();
     let nextIp = 1;
-    const agentFor =
-      (client: WebClient, route: Router): Router =>
-      (n) => {
-        const base = route(n);
-        client.agent = agents.get(base) as ReturnType<typeof keepAliveAgent>;
-        return base;
-      };
 
     const meter = () => ({
       portal: procs.reduce((n, p) => n + cpuMsOf(p.child.pid as number), 0),
@@ -118,15 +119,14 @@ export default async function portalLoad(): Promise<void> {
           ? { credentialIds: keys.map((k) => k.id), cosePublicKey: (keys[0] as SoftKey).cosePublicKey }
           : undefined,
       );
-      const clients = await mfaStageClients(db as ReturnType<typeof inspect>, accountIds, nextIp);
+      const clients = await mfaStageClients(db as ReturnType<typeof inspect>, accountIds, nextIp, poolFor);
       nextIp += pool;
-      freshAgents();
+      freshPools();
       return runLoad(name, { processes, concurrency: MFA_USERS, durationMs: seconds * 1000, meter }, async (_, i) => {
         const client = clients[i];
         if (!client) return false;
-        const r = agentFor(client, route);
-        if (kind === 'totp') await totpStep(client, r);
-        else await keyStep(client, keys[i] as SoftKey, r);
+        if (kind === 'totp') await totpStep(client, route);
+        else await keyStep(client, keys[i] as SoftKey, route);
         return true;
       });
     }
@@ -145,13 +145,12 @@ export default async function portalLoad(): Promise<void> {
       );
       const firstIp = nextIp;
       nextIp += FULL_POOL;
-      freshAgents();
+      freshPools();
       return runLoad(name, { processes, concurrency: FULL_USERS, durationMs: SECONDS * 1000, meter }, async (_, i) => {
         if (i >= FULL_POOL) return false;
-        const client = new WebClient(a.base, ipOf(firstIp + i));
-        const r = agentFor(client, route);
-        if (kind === 'totp') await fullSignInTotp(client, `${prefix}${i}`, SEED_PASSWORD, r);
-        else await fullSignInKey(client, `${prefix}${i}`, SEED_PASSWORD, keys[i] as SoftKey, r);
+        const client = new LoadClient(ipOf(firstIp + i), poolFor);
+        if (kind === 'totp') await fullSignInTotp(client, `${prefix}${i}`, SEED_PASSWORD, route);
+        else await fullSignInKey(client, `${prefix}${i}`, SEED_PASSWORD, keys[i] as SoftKey, route);
         return true;
       });
     }
@@ -189,7 +188,7 @@ export default async function portalLoad(): Promise<void> {
       results.push(r);
       console.log(`  … ${describeResult(r)}`);
     }
-    freshAgents();
+    freshPools();
   } finally {
     await Promise.all(procs.map((p) => p.kill()));
     await db?.end();
@@ -222,7 +221,7 @@ export default async function portalLoad(): Promise<void> {
     `errors in all scenarios: ${errors}${errors ? ` (first: ${results.flatMap((r) => r.errorSamples)[0]})` : ''}`,
   );
   lines.push(
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average before ${load.map((x) => x.toFixed(1)).join(' ')}; scrypt N=${DEFAULT_SCRYPT.cost}, r=${DEFAULT_SCRYPT.blockSize}, p=${DEFAULT_SCRYPT.parallelization}; PG_POOL_MAX 10 per process; ${MFA_USERS} concurrent users (MFA step), ${FULL_USERS} (full sign-ins)`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average before ${load.map((x) => x.toFixed(1)).join(' ')}; scrypt N=${DEFAULT_SCRYPT.cost}, r=${DEFAULT_SCRYPT.blockSize}, p=${DEFAULT_SCRYPT.parallelization}; PG_POOL_MAX ${POOL_MAX} per process; ${MFA_USERS} concurrent users (MFA step), ${FULL_USERS} (full sign-ins)`,
   );
   report(`portal under load (${SECONDS} s per scenario, PostgreSQL ${PG_PORT}, loopback)`, lines);
   const here = dirname(fileURLToPath(import.meta.url));

@@ -5,18 +5,19 @@
 import { generateTotp } from '@keyward/totp';
 import { COOKIE } from '../../examples/portal/src/http.ts';
 import { hmac, randomToken, sha256 } from '../../examples/portal/src/security/tokens.ts';
-import { type HttpAnswer, WebClient } from '../../examples/portal/test/scale/http-client.ts';
 import type { inspect } from '../../examples/portal/test/scale/postgres.ts';
 import { SHARED_ORIGIN } from '../../examples/portal/test/scale/processes.ts';
 import { SEED_TOTP_SECRET } from '../../examples/portal/test/scale/seed.ts';
 import type { SoftKey } from '../../examples/portal/test/scale/soft-key.ts';
+import { LoadClient, type PoolFor } from './client.ts';
+import type { RawAnswer } from './raw-http.ts';
 
 type Pool = ReturnType<typeof inspect>;
 
 /** Picks the process for the n-th request of a flow (round robin, like a load balancer). */
 export type Router = (n: number) => string;
 
-function expectRedirect(res: HttpAnswer, to: string, what: string): void {
+function expectRedirect(res: RawAnswer, to: string, what: string): void {
   if (res.status !== 303 || res.location !== to) {
     const title = /<title>([^<]*)</.exec(res.text)?.[1] ?? res.text.slice(0, 120);
     throw new Error(`${what}: expected 303 to ${to}, got ${res.status} ${res.location ?? ''} (${title})`);
@@ -35,7 +36,12 @@ export function currentCode(now: number = Date.now()): string {
  * Half-signed-in sessions (password accepted) for `accountIds`, written the way the portal's
  * password step writes them, so the MFA step can be measured alone. Returns browsers holding them.
  */
-export async function mfaStageClients(db: Pool, accountIds: string[], firstIp: number): Promise<WebClient[]> {
+export async function mfaStageClients(
+  db: Pool,
+  accountIds: string[],
+  firstIp: number,
+  poolFor: PoolFor,
+): Promise<LoadClient[]> {
   const key = (await db.query("SELECT value FROM settings WHERE key = 'csrf_key'")).rows[0]?.value as string;
   const tokens = accountIds.map(() => randomToken(32));
   const context = JSON.stringify({ client: 'browser', newDevice: false, unusualLocation: false });
@@ -46,7 +52,7 @@ export async function mfaStageClients(db: Pool, accountIds: string[], firstIp: n
     [tokens.map((t) => sha256(t)), accountIds, context],
   );
   return tokens.map((token, i) => {
-    const client = new WebClient('', ipOf(firstIp + i));
+    const client = new LoadClient(ipOf(firstIp + i), poolFor);
     client.cookies.set(COOKIE.session, token);
     client.cookies.set(COOKIE.pre, randomToken(18));
     client.csrf = hmac(key, `s:${token}`);
@@ -60,12 +66,12 @@ export function ipOf(n: number): string {
 }
 
 /** The MFA step with the authenticator app: one POST. */
-export async function totpStep(client: WebClient, route: Router): Promise<void> {
+export async function totpStep(client: LoadClient, route: Router): Promise<void> {
   expectRedirect(await client.post('/sign-in/mfa/app', { code: currentCode() }, route(0)), '/profile', 'app code');
 }
 
 /** The MFA step with a security key: the options (challenge), then the signed assertion. */
-export async function keyStep(client: WebClient, key: SoftKey, route: Router): Promise<void> {
+export async function keyStep(client: LoadClient, key: SoftKey, route: Router): Promise<void> {
   const options = await client.postJson<{ challenge?: string }>('/sign-in/mfa/key/options', {}, route(0));
   if (options.status !== 200 || !options.body.challenge)
     throw new Error(`key options: got ${options.status} ${JSON.stringify(options.body).slice(0, 120)}`);
@@ -75,7 +81,7 @@ export async function keyStep(client: WebClient, key: SoftKey, route: Router): P
 
 /** The password step as a browser does it: the form, the post, the next page. */
 export async function passwordPages(
-  client: WebClient,
+  client: LoadClient,
   username: string,
   password: string,
   next: string,
@@ -89,14 +95,14 @@ export async function passwordPages(
 }
 
 /** A full sign-in with password and app code (4 requests). */
-export async function fullSignInTotp(client: WebClient, username: string, password: string, route: Router) {
+export async function fullSignInTotp(client: LoadClient, username: string, password: string, route: Router) {
   await passwordPages(client, username, password, '/sign-in/mfa', route);
   expectRedirect(await client.post('/sign-in/mfa/app', { code: currentCode() }, route(3)), '/profile', 'app code');
 }
 
 /** A full sign-in with password and security key (5 requests). */
 export async function fullSignInKey(
-  client: WebClient,
+  client: LoadClient,
   username: string,
   password: string,
   key: SoftKey,

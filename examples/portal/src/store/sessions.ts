@@ -71,9 +71,9 @@ export async function loadSession(
   const rows = await db.query<
     SessionRow & { account: AccountRow; methods: Record<string, unknown>[]; app_passwords: AppPasswordRow[] }
   >(
-    `SELECT s.*, to_jsonb(a) AS account,
-       (SELECT coalesce(jsonb_agg(m ORDER BY m.created_at, m.id), '[]') FROM methods m WHERE m.account_id = s.account_id) AS methods,
-       (SELECT coalesce(jsonb_agg(p ORDER BY p.created_at), '[]') FROM app_passwords p
+    `SELECT s.*, row_to_json(a) AS account,
+       (SELECT coalesce(json_agg(m ORDER BY m.created_at, m.id), '[]') FROM methods m WHERE m.account_id = s.account_id) AS methods,
+       (SELECT coalesce(json_agg(p ORDER BY p.created_at), '[]') FROM app_passwords p
          WHERE p.account_id = s.account_id AND p.revoked_at IS NULL) AS app_passwords
      FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1`,
     [idHash],

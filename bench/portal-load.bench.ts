@@ -34,16 +34,21 @@ import {
   type Router,
   totpStep,
 } from './portal-load/flows.ts';
-import { describeResult, type LoadResult, runLoad } from './portal-load/load.ts';
+import { describeResult, type LoadResult, runLoad, runOpenLoad } from './portal-load/load.ts';
 import { RawHttpPool } from './portal-load/raw-http.ts';
 
 const SECONDS = Number(process.env.PORTAL_LOAD_SECONDS ?? 10);
 const MFA_USERS = Number(process.env.PORTAL_LOAD_MFA_CONCURRENCY ?? 32);
 const FULL_USERS = Number(process.env.PORTAL_LOAD_FULL_CONCURRENCY ?? 16);
 const MFA_POOL = Number(process.env.PORTAL_LOAD_MFA_POOL ?? 25_000);
+/** The rate offered in the open-loop MFA scenarios (steps per second). */
+const RATE = Number(process.env.PORTAL_LOAD_RATE ?? 1000);
+const MAX_IN_FLIGHT = 256;
 const FULL_POOL = 2_000;
 const PG_PORT = Number(process.env.PORTAL_LOAD_PGPORT ?? 54350);
-const POOL_MAX = Number(process.env.PORTAL_LOAD_POOL_MAX ?? 10);
+// Connections per portal process: on 2 cores, 4 each kept PostgreSQL's backends from crowding each
+// other out (measured at 1,000/s offered: 2 and 3 fell behind, 10 built queues of hundreds of ms).
+const POOL_MAX = Number(process.env.PORTAL_LOAD_POOL_MAX ?? 4);
 
 export default async function portalLoad(): Promise<void> {
   const load = loadavg();
@@ -56,9 +61,7 @@ export default async function portalLoad(): Promise<void> {
     database = await freshDatabase(cluster.url);
     // The portal processes reach PostgreSQL on this machine through its Unix socket (in /tmp),
     // as a server sharing a host with its database would; PORTAL_LOAD_PG_TCP=1 uses loopback TCP.
-    const url = process.env.PORTAL_LOAD_PG_TCP
-      ? database.url
-      : database.url.replace('@127.0.0.1:', '@%2Ftmp:');
+    const url = process.env.PORTAL_LOAD_PG_TCP ? database.url : database.url.replace('@127.0.0.1:', '@%2Ftmp:');
     procs.push(
       ...(await Promise.all(
         [1, 2].map(() =>
@@ -107,6 +110,7 @@ export default async function portalLoad(): Promise<void> {
       processes: number,
       pool = MFA_POOL,
       seconds = SECONDS,
+      rate?: number,
     ) {
       const prefix = `${kind}${processes}-${Math.random().toString(36).slice(2, 7)}-`;
       const keys = kind === 'key' ? Array.from({ length: pool }, () => new SoftKey(pair)) : [];
@@ -120,15 +124,31 @@ export default async function portalLoad(): Promise<void> {
           : undefined,
       );
       const clients = await mfaStageClients(db as ReturnType<typeof inspect>, accountIds, nextIp, poolFor);
+      await settle(db as ReturnType<typeof inspect>);
       nextIp += pool;
       freshPools();
-      return runLoad(name, { processes, concurrency: MFA_USERS, durationMs: seconds * 1000, meter }, async (_, i) => {
+      const step = async (i: number) => {
         const client = clients[i];
         if (!client) return false;
         if (kind === 'totp') await totpStep(client, route);
         else await keyStep(client, keys[i] as SoftKey, route);
         return true;
-      });
+      };
+      if (rate !== undefined)
+        return runOpenLoad(
+          name,
+          { processes, ratePerSecond: rate, durationMs: seconds * 1000, maxInFlight: MAX_IN_FLIGHT, meter },
+          step,
+        );
+      return runLoad(name, { processes, concurrency: MFA_USERS, durationMs: seconds * 1000, meter }, (_, i) => step(i));
+    }
+
+    // After a bulk seed, the statistics are stale and autovacuum, autoanalyze and a checkpoint
+    // are due: they would run during the measurement and be counted as the portal's cost. A
+    // database in service is in the steady state these bring it to.
+    async function settle(pool: ReturnType<typeof inspect>) {
+      await pool.query('VACUUM ANALYZE');
+      await pool.query('CHECKPOINT');
     }
 
     async function fullScenario(name: string, kind: 'totp' | 'key', route: Router, processes: number) {
@@ -143,6 +163,7 @@ export default async function portalLoad(): Promise<void> {
           ? { credentialIds: keys.map((k) => k.id), cosePublicKey: (keys[0] as SoftKey).cosePublicKey }
           : undefined,
       );
+      await settle(db as ReturnType<typeof inspect>);
       const firstIp = nextIp;
       nextIp += FULL_POOL;
       freshPools();
@@ -159,7 +180,18 @@ export default async function portalLoad(): Promise<void> {
     await mfaScenario('warm-up', 'totp', two, 2, 3_000, 2);
     await mfaScenario('warm-up', 'key', two, 2, 3_000, 2);
 
+    const offered = (kind: 'totp' | 'key', processes: 1 | 2) => {
+      const name = `MFA step: ${kind === 'totp' ? 'app code' : 'security key'}, ${processes === 1 ? '1 process' : '2 processes'}, ${RATE.toLocaleString('en')}/s offered`;
+      return [name, () => mfaScenario(name, kind, processes === 1 ? one : two, processes, MFA_POOL, SECONDS, RATE)] as [
+        string,
+        () => Promise<LoadResult>,
+      ];
+    };
     const scenarios: [string, () => Promise<LoadResult>][] = [
+      offered('totp', 1),
+      offered('totp', 2),
+      offered('key', 1),
+      offered('key', 2),
       ['MFA step: app code, 1 process', () => mfaScenario('MFA step: app code, 1 process', 'totp', one, 1)],
       ['MFA step: app code, 2 processes', () => mfaScenario('MFA step: app code, 2 processes', 'totp', two, 2)],
       ['MFA step: security key, 1 process', () => mfaScenario('MFA step: security key, 1 process', 'key', one, 1)],
@@ -197,15 +229,15 @@ export default async function portalLoad(): Promise<void> {
   }
 
   const lines = results.map(describeResult);
-  for (let i = 0; i + 1 < results.length; i += 2) {
-    const r1 = results[i] as LoadResult;
-    const r2 = results[i + 1] as LoadResult;
+  for (const r2 of results.filter((x) => x.name.includes(', 2 processes') && x.offeredPerSecond === undefined)) {
+    const r1 = results.find((x) => x.name === r2.name.replace(', 2 processes', ', 1 process'));
+    if (!r1) continue;
     lines.push(
       `${r2.name.replace(', 2 processes', '')}: 2 processes / 1 process = ×${(r2.perSecond / r1.perSecond).toFixed(2)}`,
     );
   }
   for (const r of results.filter((x) => x.name.startsWith('MFA step'))) {
-    const met = r.perSecond >= 1000 && r.p99Ms < 50 && r.errors === 0;
+    const met = r.perSecond >= 1000 && r.p99Ms < 50 && r.errors === 0 && !r.dropped;
     lines.push(`target (≥1,000/s, p99 < 50 ms, 0 errors) ${met ? 'met' : 'NOT met'}: ${r.name}`);
   }
   for (const r of results) {

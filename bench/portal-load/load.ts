@@ -1,6 +1,8 @@
 /**
- * A bounded closed-loop load driver: `concurrency` virtual users each run `step` again and
- * again until the time is up (or the work runs out); every step's latency is recorded.
+ * Two bounded load drivers: a closed loop (`concurrency` virtual users each run `step` again and
+ * again until the time is up, which finds the most the portal can do) and an open loop (steps
+ * started at a fixed rate, which measures latency at a given load); every step's latency is
+ * recorded.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -18,6 +20,10 @@ export interface LoadResult {
   maxMs: number;
   /** The first few error messages (for the report). */
   errorSamples: string[];
+  /** Open loop only: the rate offered (steps started per second, whatever the answers). */
+  offeredPerSecond?: number;
+  /** Open loop only: steps not started because `maxInFlight` were already waiting. */
+  dropped?: number;
   /** CPU milliseconds per successful step: portal processes, PostgreSQL, this load generator. */
   cpuMsPerOp?: { portal: number; postgres: number; generator: number };
 }
@@ -97,10 +103,110 @@ export async function runLoad(
   };
 }
 
+/**
+ * Runs `step(i)` at a fixed rate (an open loop, like k6's constant-arrival-rate executor): step
+ * `k` is due at `start + k / ratePerSecond` whether or not earlier ones have been answered, and
+ * its latency is counted from when it was due, so a slow answer cannot hide the queue behind
+ * it (no coordinated omission). At most `maxInFlight` steps wait at once; a step due beyond that
+ * is not started and counted as dropped. This is how a latency target at a given load is
+ * measured: a closed loop at full speed instead measures the queue it builds itself.
+ */
+export async function runOpenLoad(
+  name: string,
+  options: {
+    processes: number;
+    ratePerSecond: number;
+    durationMs: number;
+    maxInFlight: number;
+    meter?: () => { portal: number; postgres: number; generator: number };
+  },
+  step: (i: number) => Promise<boolean | undefined>,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const errorSamples: string[] = [];
+  let errors = 0;
+  let dropped = 0;
+  let inFlight = 0;
+  let launched = 0;
+  let exhausted = false;
+  const interval = 1000 / options.ratePerSecond;
+  const total = Math.floor((options.durationMs / 1000) * options.ratePerSecond);
+  const before = options.meter?.();
+  const start = performance.now();
+  const running = new Set<Promise<void>>();
+  const launch = (k: number, due: number) => {
+    if (inFlight >= options.maxInFlight) {
+      dropped++;
+      return;
+    }
+    inFlight++;
+    const p = step(k)
+      .then((more) => {
+        if (more === false) exhausted = true;
+        else latencies.push(performance.now() - due);
+      })
+      .catch((error: unknown) => {
+        errors++;
+        if (errorSamples.length < 5) errorSamples.push((error as Error).message.slice(0, 300));
+      })
+      .finally(() => {
+        inFlight--;
+        running.delete(p);
+      });
+    running.add(p);
+  };
+  await new Promise<void>((done) => {
+    const tick = () => {
+      const now = performance.now();
+      while (launched < total && !exhausted && start + launched * interval <= now) {
+        launch(launched, start + launched * interval);
+        launched++;
+      }
+      if (launched >= total || exhausted) done();
+      else setTimeout(tick, Math.max(0, Math.min(1, start + launched * interval - performance.now())));
+    };
+    tick();
+  });
+  await Promise.all(running);
+  // Throughput is counted over the window the load was offered in (the last answers may come
+  // a few milliseconds after it).
+  const seconds = options.durationMs / 1000;
+  const after = options.meter?.();
+  latencies.sort((x, y) => x - y);
+  return {
+    name,
+    processes: options.processes,
+    concurrency: options.maxInFlight,
+    seconds,
+    ok: latencies.length,
+    errors,
+    perSecond: latencies.length / seconds,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    maxMs: latencies.at(-1) ?? Number.NaN,
+    errorSamples,
+    offeredPerSecond: options.ratePerSecond,
+    dropped,
+    ...(before && after
+      ? {
+          cpuMsPerOp: {
+            portal: (after.portal - before.portal) / Math.max(1, latencies.length),
+            postgres: (after.postgres - before.postgres) / Math.max(1, latencies.length),
+            generator: (after.generator - before.generator) / Math.max(1, latencies.length),
+          },
+        }
+      : {}),
+  };
+}
+
 /** One line of the report. */
 export function describeResult(r: LoadResult): string {
   const cpu = r.cpuMsPerOp
     ? `; CPU/op: portal ${r.cpuMsPerOp.portal.toFixed(2)} ms, PostgreSQL ${r.cpuMsPerOp.postgres.toFixed(2)} ms, generator ${r.cpuMsPerOp.generator.toFixed(2)} ms`
     : '';
-  return `${r.name.padEnd(42)} ${r.perSecond.toFixed(0).padStart(5)}/s  p50 ${r.p50Ms.toFixed(1).padStart(6)} ms  p99 ${r.p99Ms.toFixed(1).padStart(6)} ms  errors ${r.errors}  (${r.ok} in ${r.seconds.toFixed(1)} s, ${r.concurrency} users${cpu})`;
+  const load =
+    r.offeredPerSecond === undefined
+      ? `${r.concurrency} users`
+      : `${r.offeredPerSecond}/s offered, ${r.dropped ?? 0} dropped, at most ${r.concurrency} waiting`;
+  return `${r.name.padEnd(42)} ${r.perSecond.toFixed(0).padStart(5)}/s  p50 ${r.p50Ms.toFixed(1).padStart(6)} ms  p99 ${r.p99Ms.toFixed(1).padStart(6)} ms  errors ${r.errors}  (${r.ok} in ${r.seconds.toFixed(1)} s, ${load}${cpu})`;
 }

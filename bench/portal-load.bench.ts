@@ -80,12 +80,14 @@ export default async function portalLoad(): Promise<void> {
     );
     db = inspect(database.url);
     const [a, b] = procs as [PortalProcess, PortalProcess];
+    // The processes served and metered (the floor scenario swaps its own in).
+    let serving: PortalProcess[] = procs;
     // Fresh keep-alive sockets for each scenario: a socket left idle while the next scenario's
     // accounts are seeded would be closed by the server (keepAliveTimeout).
     let pools = new Map<string, RawHttpPool>();
     const freshPools = () => {
       for (const pool of pools.values()) pool.destroy();
-      pools = new Map(procs.map((p) => [p.base, new RawHttpPool(p.base, 128)]));
+      pools = new Map(serving.map((p) => [p.base, new RawHttpPool(p.base, 128)]));
     };
     freshPools();
     const poolFor = (base: string) => pools.get(base) as RawHttpPool;
@@ -98,7 +100,7 @@ export default async function portalLoad(): Promise<void> {
     let nextIp = 1;
 
     const meter = () => ({
-      portal: procs.reduce((n, p) => n + cpuMsOf(p.child.pid as number), 0),
+      portal: serving.reduce((n, p) => n + cpuMsOf(p.child.pid as number), 0),
       postgres: clusterCpuMs(cluster.dataDir),
       generator: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     });
@@ -187,9 +189,29 @@ export default async function portalLoad(): Promise<void> {
         () => Promise<LoadResult>,
       ];
     };
+    // The floor: two bare node:http processes doing only the app-code step's unavoidable work
+    // (bench/portal-load/floor-server.ts), at the same offered rate and with the same pool.
+    const floorName = `floor (node:http + the step's two statements), 2 processes, ${RATE.toLocaleString('en')}/s offered`;
+    const floor = async () => {
+      const entry = join(dirname(fileURLToPath(import.meta.url)), 'portal-load', 'floor-server.ts');
+      const floors = await Promise.all(
+        [1, 2].map(() => spawnPortal({ databaseUrl: url, demo: false, poolMax: POOL_MAX, entry })),
+      );
+      const [f1, f2] = floors as [PortalProcess, PortalProcess];
+      serving = floors;
+      let n = 0;
+      try {
+        return await mfaScenario(floorName, 'totp', () => (n++ % 2 ? f2.base : f1.base), 2, MFA_POOL, SECONDS, RATE);
+      } finally {
+        serving = procs;
+        freshPools();
+        await Promise.all(floors.map((p) => p.kill()));
+      }
+    };
     const scenarios: [string, () => Promise<LoadResult>][] = [
       offered('totp', 1),
       offered('totp', 2),
+      [floorName, floor],
       offered('key', 1),
       offered('key', 2),
       ['MFA step: app code, 1 process', () => mfaScenario('MFA step: app code, 1 process', 'totp', one, 1)],

@@ -37,6 +37,8 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /** Extra Node flags (for example `--cpu-prof`). */
   nodeArgs?: string[];
+  /** Another server to start instead of the portal (the load bench's floor server). */
+  entry?: string;
 }
 
 /** A port nobody listens on right now. */
@@ -57,7 +59,8 @@ export function freePort(): Promise<number> {
 export async function spawnPortal(options: SpawnOptions): Promise<PortalProcess> {
   const port = options.port ?? (await freePort());
   // PORTAL_SERVER_ENTRY runs another entry instead, e.g. the build: examples/portal/dist/server.js.
-  const entry = process.env.PORTAL_SERVER_ENTRY ?? join(REPO_ROOT, 'examples', 'portal', 'src', 'server.ts');
+  const entry =
+    options.entry ?? process.env.PORTAL_SERVER_ENTRY ?? join(REPO_ROOT, 'examples', 'portal', 'src', 'server.ts');
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx', '--conditions=@keyward/source'] : [];
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, entry], {
     cwd: REPO_ROOT,

@@ -5,6 +5,7 @@ import { loadMigrations, migrate } from '../src/db/migrate.ts';
 import { hashPassword, verifyPassword } from '../src/security/passwords.ts';
 import { hit } from '../src/security/rate-limit.ts';
 import { newId, sha256 } from '../src/security/tokens.ts';
+import { findAccountByUsername } from '../src/store/accounts.ts';
 import { consumeCode, consumeWebAuthnChallenge, createChallenge } from '../src/store/challenges.ts';
 import { createSession, loadSession } from '../src/store/sessions.ts';
 import { type MfaStepWrite, writeMfaStep } from '../src/store/sign-in-step.ts';
@@ -110,6 +111,32 @@ describe.each(targets)('storage on %s', (_name, open) => {
     const results = await Promise.all(Array.from({ length: 5 }, () => hit(db, 'k', rule, now)));
     expect(results.filter(Boolean)).toHaveLength(3);
     expect(await hit(db, 'k', rule, new Date(now.getTime() + 61_000))).toBe(true);
+  });
+
+  it('finds a username whatever its case through an index, and refuses one differing only in case', async () => {
+    const id = newId();
+    await db.query(
+      "INSERT INTO accounts (id, username, display_name, password_hash, created_at) VALUES ($1, 'Case.User', 'T', 'x', now())",
+      [id],
+    );
+    expect((await findAccountByUsername(db, 'case.USER'))?.id).toBe(id);
+    await expect(
+      db.query(
+        "INSERT INTO accounts (id, username, display_name, password_hash, created_at) VALUES ($1, 'case.user', 'T', 'x', now())",
+        [newId()],
+      ),
+    ).rejects.toThrow(/accounts_username_lower/);
+    // With enough accounts for the planner to care, the sign-in lookup reads the index, not the table.
+    await db.query(
+      `INSERT INTO accounts (id, username, display_name, password_hash, created_at)
+       SELECT gen_random_uuid(), 'bulk' || n, 'T', 'x', now() FROM generate_series(1, 5000) AS n`,
+    );
+    await db.query('ANALYZE accounts');
+    const plan = await db.query<Record<string, unknown>>(
+      "EXPLAIN (FORMAT JSON) SELECT * FROM accounts WHERE lower(username) = lower('BULK42')",
+    );
+    expect(JSON.stringify(plan)).toContain('accounts_username_lower');
+    expect(JSON.stringify(plan)).not.toContain('Seq Scan');
   });
 
   it('stores only a hash of the session id and ends idle or expired sessions', async () => {

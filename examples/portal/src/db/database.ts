@@ -102,17 +102,21 @@ async function checkOut(pool: pg.Pool): Promise<{ client: pg.PoolClient; done: (
 }
 
 const statementNames = new Map<string, string>();
+/** More distinct texts than the source holds means SQL is being built at run time: stop preparing. */
+const MAX_PREPARED = 500;
 
 /**
  * The name a statement is prepared under. Every statement the portal sends is a constant text
  * with parameters, so `pg` parses and plans each once per connection and then only binds and
  * executes it (a third of PostgreSQL's work on the sign-in path). The name is derived from the
- * text, so it is the same in every process; the map is bounded by the number of statements in
- * the source.
+ * text, so it is the same in every process. Past {@link MAX_PREPARED} distinct texts new ones
+ * are sent unnamed, so SQL built at run time could never fill each connection with prepared
+ * statements.
  */
-function statementName(sql: string): string {
+function statementName(sql: string): string | undefined {
   let name = statementNames.get(sql);
   if (name === undefined) {
+    if (statementNames.size >= MAX_PREPARED) return undefined;
     name = `kw_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
     statementNames.set(sql, name);
   }
@@ -136,7 +140,12 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
   pool.on('error', () => {});
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
-      const result = await c.query({ name: statementName(sql), text: sql, values: params as unknown[] });
+      const name = statementName(sql);
+      const result = await c.query(
+        name === undefined
+          ? { text: sql, values: params as unknown[] }
+          : { name, text: sql, values: params as unknown[] },
+      );
       return result.rows as T[];
     },
   });

@@ -216,11 +216,11 @@ async function refuseMfaStep(
         undefined;
   if (!claimed) return 'ALREADY_USED';
   if (claim.kind === 'webauthn')
-    await s.db.query('UPDATE methods SET sign_count = $2, last_used_at = $3 WHERE id = $1', [
-      claim.methodId,
-      claim.signCount,
-      now,
-    ]);
+    // Only ever up: a slower request with an older counter must not move it back.
+    await s.db.query(
+      'UPDATE methods SET sign_count = $2, last_used_at = $3 WHERE id = $1 AND coalesce(sign_count, 0) < $2',
+      [claim.methodId, claim.signCount, now],
+    );
   await audit(
     s.db,
     {

@@ -63,7 +63,7 @@ export async function getMethod(db: Queryable, accountId: string, methodId: stri
 }
 
 /**
- * A method row read as JSON (`jsonb_agg` in the session load): timestamps come back as text and
+ * A method row read as JSON (`json_agg` in the session load): timestamps come back as text and
  * `public_key` as bytea's `\\x…` hex text; this gives the row `SELECT *` would have given.
  */
 export function methodFromJson(raw: Record<string, unknown>): MethodRow {

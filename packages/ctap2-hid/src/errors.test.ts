@@ -49,6 +49,32 @@ describe('errors', () => {
     expect(CtapError.fromStatus(0x00)).toMatchObject({ code: 'CTAP2_ERR_UNKNOWN', status: 0x00 });
   });
 
+  it('fromStatus has its own words for every status the spec names, and a range word for the others', () => {
+    const generic = CtapError.fromStatus(0x99).explanation;
+    expect(generic).toMatch(/^[A-Z].+\.$/);
+    for (const [name, status] of Object.entries(CTAP2_STATUS)) {
+      if (name === 'CTAP2_OK' || name.endsWith('_FIRST') || name.endsWith('_LAST')) continue;
+      const error = CtapError.fromStatus(status);
+      expect(error.code, name).toBe(name);
+      expect(error.explanation, name).toMatch(/^[A-Z].+\.$/);
+      expect(error.explanation, name).not.toBe(generic);
+    }
+    for (let status = 0; status <= 0xff; status++) {
+      const error = CtapError.fromStatus(status);
+      expect(error.explanation, String(status)).toMatch(/^[A-Z].+\.$/);
+      expect(error.status).toBe(status);
+    }
+  });
+
+  it('fromStatus never throws on a number that is not a byte', () => {
+    for (const status of [0x100, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const error = CtapError.fromStatus(status, 'test');
+      expect(error, String(status)).toMatchObject({ code: 'CTAP2_ERR_UNKNOWN', status });
+      expect(error.explanation, String(status)).not.toMatch(/vendor|extension/);
+      expect(error.message, String(status)).toBe(`test failed: CTAP2_ERR_UNKNOWN (${status}). ${error.explanation}`);
+    }
+  });
+
   it('host and virtual-authenticator codes carry their fields and words, and no status', () => {
     const hid = new CtapError('ERR_DEVICE', 'x', { hidError: 6, cause: 1 });
     expect(hid).toMatchObject({ code: 'ERR_DEVICE', hidError: 6, cause: 1, message: 'x' });
@@ -63,7 +89,7 @@ describe('errors', () => {
       expect(error.status, code).toBeUndefined();
       expect('status' in error, code).toBe(false);
       expect(error.explanation, code).toMatch(/^[A-Z].+\.$/);
-      expect(error.explanation, code).not.toBe('The key reported an error.');
+      expect(error.explanation, code).not.toBe(CtapError.fromStatus(0x99).explanation);
     }
   });
 

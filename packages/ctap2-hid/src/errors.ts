@@ -21,7 +21,7 @@ export type CtapErrorCode =
   | 'ERR_DEVICE'
   /** The caller's `AbortSignal` fired; CTAPHID_CANCEL was sent. */
   | 'ERR_CANCELLED'
-  /** The transport, the client or the virtual authenticator was closed. */
+  /** The transport or the client was closed. */
   | 'ERR_CLOSED'
   /** Reading or writing the device failed. */
   | 'ERR_TRANSPORT'
@@ -52,7 +52,7 @@ export type CtapErrorCode =
   | 'ERR_INVALID_OPTION'
   /** The UDP socket could not be opened. */
   | 'ERR_SOCKET'
-  // --- a CTAP2 status the key answered (CTAP 2.1 §8.2); `status` holds the byte ---
+  // --- a CTAP2 status the key answered (CTAP 2.1 §8.2; for a U2F key, its equivalent, §10); `status` holds it ---
   /** The spec's name of a non-OK status, such as `CTAP2_ERR_PIN_INVALID` (range markers excluded). */
   | Exclude<Ctap2StatusName, 'CTAP2_OK' | `${string}_FIRST` | `${string}_LAST`>
   /** A status byte the spec does not name (an extension, vendor or future status); `status` holds it. */
@@ -61,8 +61,9 @@ export type CtapErrorCode =
 /** Options of the {@link CtapError} constructor: `cause` and the fields that some codes carry. */
 export interface CtapErrorOptions extends ErrorOptions {
   /**
-   * The CTAP2 status byte the key answered. Set only for a status the key sent (which
-   * {@link CtapError.fromStatus} does), never for the host's or the virtual authenticator's codes.
+   * The CTAP2 status byte the key answered (or, for a U2F-only key, the CTAP2 status that stands
+   * for the outcome, CTAP 2.1 §10). {@link CtapError.fromStatus} sets it; never set it for the
+   * host's or the virtual authenticator's own codes.
    */
   status?: number;
   /** The CTAPHID_ERROR code, for `ERR_DEVICE`. */
@@ -101,16 +102,28 @@ const OWN_EXPLANATIONS: Record<Exclude<CtapErrorCode, `CTAP${string}`>, string> 
   ERR_SOCKET: 'The virtual authenticator could not open its UDP socket.',
 };
 
-const STATUS_EXPLANATIONS: Partial<Record<CtapErrorCode, string>> = {
+/** The words for every CTAP2 status code, named or not: complete, so a new name cannot go without. */
+const STATUS_EXPLANATIONS: Record<Extract<CtapErrorCode, `CTAP${string}`>, string> = {
   CTAP1_ERR_INVALID_COMMAND: 'The key does not know this command.',
   CTAP1_ERR_INVALID_PARAMETER: 'The key refused a parameter of the request.',
   CTAP1_ERR_INVALID_LENGTH: 'The request has a length the key does not accept.',
+  CTAP1_ERR_INVALID_SEQ: 'The parts of the request reached the key out of order; try again.',
   CTAP1_ERR_TIMEOUT: 'The key timed out waiting for the rest of the request.',
   CTAP1_ERR_CHANNEL_BUSY: 'The key is busy with another program; try again.',
+  CTAP1_ERR_LOCK_REQUIRED: 'The key needs the channel locked for this command.',
+  CTAP1_ERR_INVALID_CHANNEL: 'The key does not know the channel the request came on; try again.',
+  CTAP2_ERR_CBOR_UNEXPECTED_TYPE: 'A value in the request has a type the key did not expect.',
   CTAP2_ERR_INVALID_CBOR: 'The key could not read the request.',
   CTAP2_ERR_MISSING_PARAMETER: 'The request lacks a parameter the key needs.',
   CTAP2_ERR_LIMIT_EXCEEDED: 'A list in the request is longer than the key accepts.',
+  CTAP2_ERR_FP_DATABASE_FULL: 'The key has no room for another fingerprint.',
+  CTAP2_ERR_LARGE_BLOB_STORAGE_FULL: 'The key has no room left for large blobs.',
   CTAP2_ERR_CREDENTIAL_EXCLUDED: 'This key is already registered for this account.',
+  CTAP2_ERR_PROCESSING: 'The key is still processing an earlier request.',
+  CTAP2_ERR_INVALID_CREDENTIAL: 'The key does not accept the credential named in the request.',
+  CTAP2_ERR_USER_ACTION_PENDING: 'The key is still waiting for the user (a touch or a fingerprint).',
+  CTAP2_ERR_OPERATION_PENDING: 'The key is busy with another operation; try again.',
+  CTAP2_ERR_NO_OPERATIONS: 'The key has no pending operation to continue.',
   CTAP2_ERR_UNSUPPORTED_ALGORITHM: 'The key supports none of the requested algorithms.',
   CTAP2_ERR_OPERATION_DENIED: 'The key refused the operation (the touch was denied or it is not allowed here).',
   CTAP2_ERR_KEY_STORE_FULL: 'The key has no room for another discoverable credential; delete one first.',
@@ -138,15 +151,20 @@ const STATUS_EXPLANATIONS: Partial<Record<CtapErrorCode, string>> = {
   CTAP2_ERR_UV_INVALID: 'User verification failed.',
   CTAP2_ERR_UNAUTHORIZED_PERMISSION: 'The PIN token does not carry the permission this operation needs.',
   CTAP1_ERR_OTHER: 'The key reported an unspecified error.',
+  CTAP2_ERR_UNKNOWN: 'The key reported an error that the CTAP specification does not name.',
 };
+
+function isByte(status: number | undefined): status is number {
+  return Number.isInteger(status) && (status as number) >= 0 && (status as number) <= 0xff;
+}
 
 function explanationOf(code: CtapErrorCode, status: number | undefined): string {
   if (!code.startsWith('CTAP')) return OWN_EXPLANATIONS[code as keyof typeof OWN_EXPLANATIONS];
-  const known = STATUS_EXPLANATIONS[code];
-  if (known !== undefined) return known;
-  if (status !== undefined && status >= 0xf0) return 'The key reported a vendor-specific error.';
-  if (status !== undefined && status >= 0xe0) return 'The key reported an extension error.';
-  return 'The key reported an error.';
+  if (code === 'CTAP2_ERR_UNKNOWN' && isByte(status)) {
+    if (status >= CTAP2_STATUS.CTAP2_ERR_VENDOR_FIRST) return 'The key reported a vendor-specific error.';
+    if (status >= CTAP2_STATUS.CTAP2_ERR_EXTENSION_FIRST) return 'The key reported an extension error.';
+  }
+  return STATUS_EXPLANATIONS[code as keyof typeof STATUS_EXPLANATIONS];
 }
 
 /**
@@ -167,8 +185,9 @@ export function ctapStatusName(status: number): Ctap2StatusName | 'CTAP2_ERR_UNK
  * byte), and the virtual authenticator's bad options, bad saved state and socket failures.
  *
  * @remarks
- * `status` is present exactly when a key answered a CTAP2 status; `explanation` always says what
- * the code means in a user's words. Messages never contain a PIN or a token.
+ * `status` is present exactly when `code` is a CTAP2 status: one the key answered or, for a
+ * U2F-only key, the CTAP2 status that stands for the outcome (CTAP 2.1 §10). `explanation` always
+ * says what the code means in a user's words. Messages never contain a PIN, a token or key material.
  *
  * @example
  * ```ts
@@ -185,7 +204,7 @@ export class CtapError extends Error {
   /** Stable machine-readable code; for a status the key answered, the spec's name of it. */
   readonly code: CtapErrorCode;
   // `declare`: an absent field is left out rather than set to undefined (`'status' in error` is false).
-  /** The CTAP2 status byte the key answered; present exactly when a key answered a non-OK status. */
+  /** The CTAP2 status byte (see `code`); absent for every `ERR_*` code. */
   declare readonly status?: number;
   /** What the code means, for a person. */
   readonly explanation: string;
@@ -212,7 +231,8 @@ export class CtapError extends Error {
    * Builds the error for a CTAP2 status the key answered, with the message
    * `"<context> failed: CTAP2_ERR_X (0x31). <explanation>"`.
    *
-   * @param status - The status byte (non-zero).
+   * @param status - The status byte (non-zero). Any other number never throws: it gives
+   * `CTAP2_ERR_UNKNOWN`, as a byte the spec does not name does.
    * @param context - The command that failed, for the message (`clientPIN.getPINToken`).
    * @returns A {@link CtapError} whose `code` is the spec's name of `status` (or
    * `CTAP2_ERR_UNKNOWN`) and whose `status` is the byte.
@@ -222,8 +242,8 @@ export class CtapError extends Error {
     // The STATUS_NAMES filter never yields a range marker; CTAP2_OK is not an error.
     const code = (name === 'CTAP2_OK' ? 'CTAP2_ERR_UNKNOWN' : name) as CtapErrorCode;
     const explanation = explanationOf(code, status);
-    const hex = status.toString(16).padStart(2, '0');
-    return new CtapError(code, `${context} failed: ${code} (0x${hex}). ${explanation}`, { status });
+    const shown = isByte(status) ? `0x${status.toString(16).padStart(2, '0')}` : String(status);
+    return new CtapError(code, `${context} failed: ${code} (${shown}). ${explanation}`, { status });
   }
 }
 
@@ -241,12 +261,23 @@ const HID_ERROR_NAMES: ReadonlyMap<number, string> = /* @__PURE__ */ new Map(
   Object.entries(CTAPHID_ERR).map(([name, value]) => [value, `ERR_${name}`]),
 );
 
-/** The spec name of a CTAPHID_ERROR code (CTAP 2.1 §11.2.9.1.6), for messages. */
+/**
+ * Internal: the spec name of a CTAPHID_ERROR code (CTAP 2.1 §11.2.9.1.6), for messages.
+ *
+ * @param code - The CTAPHID_ERROR code byte.
+ * @returns `ERR_INVALID_CMD` and the like, or the code in hex when the spec does not name it.
+ */
 export function hidErrorName(code: number): string {
   return HID_ERROR_NAMES.get(code) ?? `0x${code.toString(16).padStart(2, '0')}`;
 }
 
-/** Internal: builds the `ERR_MALFORMED` error for the CBOR and byte-reader seams. */
+/**
+ * Internal: builds the `ERR_MALFORMED` error for the CBOR and byte-reader seams.
+ *
+ * @param message - What could not be read (never the bytes of a PIN, token or key).
+ * @param cause - The decoder's own error, when there is one.
+ * @returns The error, to throw.
+ */
 export function malformed(message: string, cause?: unknown): CtapError {
   return new CtapError('ERR_MALFORMED', message, cause === undefined ? {} : { cause });
 }

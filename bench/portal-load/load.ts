@@ -35,6 +35,46 @@ export function quantile(sorted: number[], q: number): number {
   return sorted[rank] as number;
 }
 
+type Meter = { portal: number; postgres: number; generator: number };
+
+/** The result of a scenario from its latencies (sorted here) and the meter before and after. */
+function summarize(
+  name: string,
+  processes: number,
+  concurrency: number,
+  seconds: number,
+  latencies: number[],
+  errors: number,
+  errorSamples: string[],
+  before: Meter | undefined,
+  after: Meter | undefined,
+): LoadResult {
+  latencies.sort((x, y) => x - y);
+  const per = (x: number) => x / Math.max(1, latencies.length);
+  return {
+    name,
+    processes,
+    concurrency,
+    seconds,
+    ok: latencies.length,
+    errors,
+    perSecond: latencies.length / seconds,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    maxMs: latencies.at(-1) ?? Number.NaN,
+    errorSamples,
+    ...(before && after
+      ? {
+          cpuMsPerOp: {
+            portal: per(after.portal - before.portal),
+            postgres: per(after.postgres - before.postgres),
+            generator: per(after.generator - before.generator),
+          },
+        }
+      : {}),
+  };
+}
+
 /**
  * Runs `step(worker, i)` from `concurrency` loops until `durationMs` have passed or `step`
  * returns `false` (no work left). A step that throws counts as an error.
@@ -77,30 +117,17 @@ export async function runLoad(
   });
   await Promise.all(loops);
   const seconds = (performance.now() - start) / 1000;
-  const after = options.meter?.();
-  latencies.sort((x, y) => x - y);
-  return {
+  return summarize(
     name,
-    processes: options.processes,
-    concurrency: options.concurrency,
+    options.processes,
+    options.concurrency,
     seconds,
-    ok: latencies.length,
+    latencies,
     errors,
-    perSecond: latencies.length / seconds,
-    p50Ms: quantile(latencies, 0.5),
-    p99Ms: quantile(latencies, 0.99),
-    maxMs: latencies.at(-1) ?? Number.NaN,
     errorSamples,
-    ...(before && after
-      ? {
-          cpuMsPerOp: {
-            portal: (after.portal - before.portal) / Math.max(1, latencies.length),
-            postgres: (after.postgres - before.postgres) / Math.max(1, latencies.length),
-            generator: (after.generator - before.generator) / Math.max(1, latencies.length),
-          },
-        }
-      : {}),
-  };
+    before,
+    options.meter?.(),
+  );
 }
 
 /**
@@ -171,31 +198,20 @@ export async function runOpenLoad(
   // Throughput is counted over the window the load was offered in (the last answers may come
   // a few milliseconds after it).
   const seconds = options.durationMs / 1000;
-  const after = options.meter?.();
-  latencies.sort((x, y) => x - y);
   return {
-    name,
-    processes: options.processes,
-    concurrency: options.maxInFlight,
-    seconds,
-    ok: latencies.length,
-    errors,
-    perSecond: latencies.length / seconds,
-    p50Ms: quantile(latencies, 0.5),
-    p99Ms: quantile(latencies, 0.99),
-    maxMs: latencies.at(-1) ?? Number.NaN,
-    errorSamples,
+    ...summarize(
+      name,
+      options.processes,
+      options.maxInFlight,
+      seconds,
+      latencies,
+      errors,
+      errorSamples,
+      before,
+      options.meter?.(),
+    ),
     offeredPerSecond: options.ratePerSecond,
     dropped,
-    ...(before && after
-      ? {
-          cpuMsPerOp: {
-            portal: (after.portal - before.portal) / Math.max(1, latencies.length),
-            postgres: (after.postgres - before.postgres) / Math.max(1, latencies.length),
-            generator: (after.generator - before.generator) / Math.max(1, latencies.length),
-          },
-        }
-      : {}),
   };
 }
 

@@ -83,10 +83,7 @@ export async function completeIfAllowed(c: Ctx, subject: Subject, factors: Facto
     return decision;
   }
   const now = s.now();
-  let device = getCookie(c, COOKIE.device);
-  if (!device || device.length < 20 || device.length > 64) {
-    device = randomToken(24);
-  }
+  const device = deviceCookie(c);
   const deviceHash = sha256(device);
   // The new session, the remembered device and the audit entry commit together (one commit).
   await s.db.transaction(async (tx) => {
@@ -103,11 +100,7 @@ export async function completeIfAllowed(c: Ctx, subject: Subject, factors: Facto
         accountId: subject.account.id,
         actorId: subject.account.id,
         reason: decision.reason,
-        detail: {
-          factors: factors.map((f) => f.kind),
-          newDevice: context.newDevice ?? null,
-          unusualLocation: context.unusualLocation ?? null,
-        },
+        detail: signInDetail(factors, context),
         ip: c.get('ip'),
       },
       now,
@@ -129,6 +122,41 @@ export type MfaStepFailure =
   | 'SESSION_ENDED';
 
 /** The remembered-device cookie of this browser, or a new one. */
+/** The audit detail of a successful sign-in: the factors used and the risk signals seen. */
+function signInDetail(factors: Factor[], context: RiskContext): Record<string, unknown> {
+  return {
+    factors: factors.map((f) => f.kind),
+    newDevice: context.newDevice ?? null,
+    unusualLocation: context.unusualLocation ?? null,
+  };
+}
+
+/**
+ * Audits an MFA step that did not sign the user in (a wrong code or signature, a replay, an
+ * ended session): `sign_in.code_failed` for codes, `sign_in.key_failed` for security keys.
+ */
+export async function auditStepFailure(
+  c: Ctx,
+  subject: Subject,
+  event: 'sign_in.code_failed' | 'sign_in.key_failed',
+  reason: string | undefined,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  const s = c.get('services');
+  await audit(
+    s.db,
+    {
+      event,
+      accountId: subject.account.id,
+      actorId: subject.account.id,
+      reason,
+      detail,
+      ip: c.get('ip'),
+    },
+    s.now(),
+  );
+}
+
 function deviceCookie(c: Ctx): string {
   const device = getCookie(c, COOKIE.device);
   return device && device.length >= 20 && device.length <= 64 ? device : randomToken(24);
@@ -171,11 +199,7 @@ export async function finishMfaStep(
       ttlSeconds: s.config.sessionTtlSeconds,
       deviceHash: sha256(device),
       reason: decision.reason,
-      detail: {
-        factors: factors.map((f) => f.kind),
-        newDevice: context.newDevice ?? null,
-        unusualLocation: context.unusualLocation ?? null,
-      },
+      detail: signInDetail(factors, context),
       ip: c.get('ip'),
     },
     now,

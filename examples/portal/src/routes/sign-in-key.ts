@@ -3,7 +3,6 @@ import type { AppEnv } from '../context.ts';
 import { field, jsonBody, redirect, send, sessionHash } from '../http.ts';
 import { refusalText, sessionSubject } from '../policy.ts';
 import { hitCount } from '../security/rate-limit.ts';
-import { audit } from '../store/audit.ts';
 import { consumeWebAuthnChallenge, createChallenge } from '../store/challenges.ts';
 import { html } from '../views/components.ts';
 import {
@@ -13,7 +12,7 @@ import {
   parseResponseField,
   verifyAssertion,
 } from '../webauthn.ts';
-import { finishMfaStep } from './sign-in-core.ts';
+import { auditStepFailure, finishMfaStep } from './sign-in-core.ts';
 import { currentDecision, keyList, LIMITS, mfaPage, mfaSubject, tooManyCodes } from './sign-in-views.ts';
 
 /** The security-key step of sign-in: the key list, options, the assertion. */
@@ -72,18 +71,7 @@ ${keys.length ? keyList(c, keys) : html`<p>You have not registered a security ke
     const refuse = async (reason: string, detail: Record<string, unknown> = {}) => {
       const attempts = await hitCount(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now);
       if (challenge) await consumeWebAuthnChallenge(s.db, 'webauthn-authenticate', sessionHash(c), challenge, now);
-      await audit(
-        s.db,
-        {
-          event: 'sign_in.key_failed',
-          accountId: subject.account.id,
-          actorId: subject.account.id,
-          reason,
-          detail,
-          ip: c.get('ip'),
-        },
-        now,
-      );
+      await auditStepFailure(c, subject, 'sign_in.key_failed', reason, detail);
       if (attempts > LIMITS.codePerAccount.limit) return tooManyCodes(c);
       return fail('That security key could not be used. Try again, or choose another way to sign in.');
     };
@@ -107,17 +95,14 @@ ${keys.length ? keyList(c, keys) : html`<p>You have not registered a security ke
     if (outcome instanceof Response) return outcome;
     if (outcome === 'TOO_MANY') return tooManyCodes(c);
     if (typeof outcome === 'string') {
-      await audit(
-        s.db,
+      await auditStepFailure(
+        c,
+        subject,
+        'sign_in.key_failed',
+        outcome === 'ALREADY_USED' ? 'CHALLENGE_NOT_FOUND' : outcome,
         {
-          event: 'sign_in.key_failed',
-          accountId: subject.account.id,
-          actorId: subject.account.id,
-          reason: outcome === 'ALREADY_USED' ? 'CHALLENGE_NOT_FOUND' : outcome,
-          detail: { methodId: key.id },
-          ip: c.get('ip'),
+          methodId: key.id,
         },
-        now,
       );
       if (outcome === 'SESSION_ENDED') return redirect(c, '/sign-in', 'session-expired');
       return fail('That security key could not be used. Try again, or choose another way to sign in.');

@@ -10,7 +10,7 @@ import { findAccountByUsername, kindName } from '../store/accounts.ts';
 import { audit } from '../store/audit.ts';
 import { deleteSession, type Factor } from '../store/sessions.ts';
 import { csrfField, errorSummary, type FieldError, type Html, html, textInput } from '../views/components.ts';
-import { completeIfAllowed, finishMfaStep, measureRisk, rotateSession } from './sign-in-core.ts';
+import { auditStepFailure, completeIfAllowed, finishMfaStep, measureRisk, rotateSession } from './sign-in-core.ts';
 import {
   codeForm,
   currentDecision,
@@ -176,18 +176,7 @@ ${codeForm(c, '/sign-in/mfa/app', 'Open your authenticator app and enter the 6-d
       if (outcome instanceof Response) return outcome;
       if (outcome === 'TOO_MANY') return tooManyCodes(c);
       if (typeof outcome === 'string') {
-        await audit(
-          s.db,
-          {
-            event: 'sign_in.code_failed',
-            accountId: subject.account.id,
-            actorId: subject.account.id,
-            reason: outcome,
-            detail: { kind: 'authenticatorApp' },
-            ip: c.get('ip'),
-          },
-          now,
-        );
+        await auditStepFailure(c, subject, 'sign_in.code_failed', outcome, { kind: 'authenticatorApp' });
         if (outcome === 'SESSION_ENDED') return redirect(c, '/sign-in', 'session-expired');
         return mfaPage(c, subject, currentDecision(c, subject), wrong);
       }
@@ -195,17 +184,7 @@ ${codeForm(c, '/sign-in/mfa/app', 'Open your authenticator app and enter the 6-d
     }
     const attempts = await hitCount(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now);
     if (attempts > LIMITS.codePerAccount.limit) return tooManyCodes(c);
-    await audit(
-      s.db,
-      {
-        event: 'sign_in.code_failed',
-        accountId: subject.account.id,
-        actorId: subject.account.id,
-        detail: { kind: 'authenticatorApp' },
-        ip: c.get('ip'),
-      },
-      now,
-    );
+    await auditStepFailure(c, subject, 'sign_in.code_failed', undefined, { kind: 'authenticatorApp' });
     return mfaPage(c, subject, currentDecision(c, subject), wrong);
   });
 

@@ -39,30 +39,21 @@ type Meter = { portal: number; postgres: number; generator: number };
 
 /** The result of a scenario from its latencies (sorted here) and the meter before and after. */
 function summarize(
-  name: string,
-  processes: number,
-  concurrency: number,
-  seconds: number,
+  head: Pick<LoadResult, 'name' | 'processes' | 'concurrency' | 'seconds' | 'errors' | 'errorSamples'>,
   latencies: number[],
-  errors: number,
-  errorSamples: string[],
   before: Meter | undefined,
   after: Meter | undefined,
 ): LoadResult {
+  const { seconds } = head;
   latencies.sort((x, y) => x - y);
   const per = (x: number) => x / Math.max(1, latencies.length);
   return {
-    name,
-    processes,
-    concurrency,
-    seconds,
+    ...head,
     ok: latencies.length,
-    errors,
     perSecond: latencies.length / seconds,
     p50Ms: quantile(latencies, 0.5),
     p99Ms: quantile(latencies, 0.99),
     maxMs: latencies.at(-1) ?? Number.NaN,
-    errorSamples,
     ...(before && after
       ? {
           cpuMsPerOp: {
@@ -117,17 +108,8 @@ export async function runLoad(
   });
   await Promise.all(loops);
   const seconds = (performance.now() - start) / 1000;
-  return summarize(
-    name,
-    options.processes,
-    options.concurrency,
-    seconds,
-    latencies,
-    errors,
-    errorSamples,
-    before,
-    options.meter?.(),
-  );
+  const head = { name, processes: options.processes, concurrency: options.concurrency, seconds, errors, errorSamples };
+  return summarize(head, latencies, before, options.meter?.());
 }
 
 /**
@@ -198,18 +180,9 @@ export async function runOpenLoad(
   // Throughput is counted over the window the load was offered in (the last answers may come
   // a few milliseconds after it).
   const seconds = options.durationMs / 1000;
+  const head = { name, processes: options.processes, concurrency: options.maxInFlight, seconds, errors, errorSamples };
   return {
-    ...summarize(
-      name,
-      options.processes,
-      options.maxInFlight,
-      seconds,
-      latencies,
-      errors,
-      errorSamples,
-      before,
-      options.meter?.(),
-    ),
+    ...summarize(head, latencies, before, options.meter?.()),
     offeredPerSecond: options.ratePerSecond,
     dropped,
   };

@@ -68,18 +68,7 @@ export async function completeIfAllowed(c: Ctx, subject: Subject, factors: Facto
   const context = session?.context ?? { client: 'browser' as const };
   const decision = decideSignIn(s, subject, { factors, context: policyContext(context) });
   if (!decision.allowed) {
-    await audit(
-      s.db,
-      {
-        event: 'sign_in.refused',
-        accountId: subject.account.id,
-        actorId: subject.account.id,
-        reason: decision.reason,
-        detail: { factors: factors.map((f) => f.kind) },
-        ip: c.get('ip'),
-      },
-      s.now(),
-    );
+    await auditStepFailure(c, subject, 'sign_in.refused', decision.reason, { factors: factors.map((f) => f.kind) });
     return decision;
   }
   const now = s.now();
@@ -132,13 +121,14 @@ function signInDetail(factors: Factor[], context: RiskContext): Record<string, u
 }
 
 /**
- * Audits an MFA step that did not sign the user in (a wrong code or signature, a replay, an
- * ended session): `sign_in.code_failed` for codes, `sign_in.key_failed` for security keys.
+ * Audits a sign-in step that did not sign the user in: `sign_in.code_failed` (a wrong code, a
+ * replay, an ended session) and `sign_in.key_failed` (the same for security keys), or
+ * `sign_in.refused` (a right factor the policy did not accept).
  */
 export async function auditStepFailure(
   c: Ctx,
   subject: Subject,
-  event: 'sign_in.code_failed' | 'sign_in.key_failed',
+  event: 'sign_in.code_failed' | 'sign_in.key_failed' | 'sign_in.refused',
   reason: string | undefined,
   detail: Record<string, unknown>,
 ): Promise<void> {
@@ -245,17 +235,6 @@ async function refuseMfaStep(
       'UPDATE methods SET sign_count = $2, last_used_at = $3 WHERE id = $1 AND coalesce(sign_count, 0) < $2',
       [claim.methodId, claim.signCount, now],
     );
-  await audit(
-    s.db,
-    {
-      event: 'sign_in.refused',
-      accountId: subject.account.id,
-      actorId: subject.account.id,
-      reason: decision.reason,
-      detail: { factors: factors.map((f) => f.kind) },
-      ip: c.get('ip'),
-    },
-    now,
-  );
+  await auditStepFailure(c, subject, 'sign_in.refused', decision.reason, { factors: factors.map((f) => f.kind) });
   return decision;
 }

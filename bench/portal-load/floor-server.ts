@@ -12,11 +12,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { verifyTotp } from '@keyward/totp';
 import { openDatabase } from '../../examples/portal/src/db/database.ts';
+import { codeLimitKey, LIMITS } from '../../examples/portal/src/security/rate-limit.ts';
 import { loadSession } from '../../examples/portal/src/store/sessions.ts';
 import { writeMfaStep } from '../../examples/portal/src/store/sign-in-step.ts';
 
 const db = await openDatabase({ url: process.env.DATABASE_URL });
-const LIMIT = { limit: 10, windowSeconds: 15 * 60 };
 
 function cookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -62,8 +62,8 @@ async function step(req: IncomingMessage, res: ServerResponse): Promise<void> {
       {
         accountId: loaded.account.id,
         sessionHash: loaded.id_hash,
-        limitKey: `code:${loaded.account.id}`,
-        limit: LIMIT,
+        limitKey: codeLimitKey(loaded.account.id),
+        limit: LIMITS.codePerAccount,
         claim: { kind: 'totp', methodId: m.id, step: checked.step },
         factors,
         context: loaded.context,

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { sha256 } from '../security/tokens.ts';
 
 /** Something SQL can be sent to: the database itself or one transaction on it. */
 export interface Queryable {
@@ -117,7 +117,7 @@ function statementName(sql: string): string | undefined {
   let name = statementNames.get(sql);
   if (name === undefined) {
     if (statementNames.size >= MAX_PREPARED) return undefined;
-    name = `kw_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    name = `kw_${sha256(sql).slice(0, 24)}`;
     statementNames.set(sql, name);
   }
   return name;

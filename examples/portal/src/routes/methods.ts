@@ -5,7 +5,7 @@ import QRCode from 'qrcode';
 import type { AppEnv, Ctx } from '../context.ts';
 import { field, redirect, send, sessionHash } from '../http.ts';
 import { decideEnrol, loadSubject, refusalText } from '../policy.ts';
-import { hit } from '../security/rate-limit.ts';
+import { codeLimitKey, hit, LIMITS } from '../security/rate-limit.ts';
 import { newId, numericCode, sha256 } from '../security/tokens.ts';
 import { maskPhone } from '../sender.ts';
 import { kindName, methodDescription } from '../store/accounts.ts';
@@ -205,7 +205,7 @@ function mount(
       return appEnrolPage(c, m, id, secret, [
         { field: 'code', text: code ? 'Enter the code as 6 digits' : 'Enter the code from your authenticator app' },
       ]);
-    if (!(await hit(s.db, `code:${m.subject.account.id}`, { limit: 10, windowSeconds: 900 }, now))) {
+    if (!(await hit(s.db, codeLimitKey(m.subject.account.id), LIMITS.codePerAccount, now))) {
       return send(c, 'Too many attempts', html`<h1>Too many attempts</h1><p>Wait 15 minutes, then try again.</p>`, {
         status: 429,
       });

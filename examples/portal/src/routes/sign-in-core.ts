@@ -2,9 +2,9 @@ import type { Decision } from '@keyward/mfa-policy';
 import { getCookie } from 'hono/cookie';
 import type { Ctx } from '../context.ts';
 import type { Queryable } from '../db/database.ts';
-import { COOKIE, redirect, setPortalCookie } from '../http.ts';
+import { COOKIE, redirect, sessionHash, setPortalCookie } from '../http.ts';
 import { decideSignIn, type Subject } from '../policy.ts';
-import { clear, hitCount, LIMITS } from '../security/rate-limit.ts';
+import { clear, codeLimitKey, countCodeAttempt, LIMITS } from '../security/rate-limit.ts';
 import { randomToken, sha256 } from '../security/tokens.ts';
 import { audit } from '../store/audit.ts';
 import { consumeWebAuthnChallenge } from '../store/challenges.ts';
@@ -22,10 +22,10 @@ export function policyContext(context: RiskContext & { deviceHash?: string }): R
 /** Measures the risk signals: a device cookie seen before for this account, and the network. */
 export async function measureRisk(c: Ctx, accountId: string): Promise<RiskContext & { deviceHash?: string }> {
   const s = c.get('services');
-  const device = getCookie(c, COOKIE.device);
+  const device = rememberedDevice(c);
   let newDevice = true;
   let deviceHash: string | undefined;
-  if (device && device.length >= 20 && device.length <= 64) {
+  if (device) {
     deviceHash = sha256(device);
     const rows = await s.db.query('SELECT 1 FROM known_devices WHERE account_id = $1 AND device_hash = $2', [
       accountId,
@@ -110,7 +110,6 @@ export type MfaStepFailure =
   /** The half-signed-in session ended meanwhile (signed out, expired, or the account removed). */
   | 'SESSION_ENDED';
 
-/** The remembered-device cookie of this browser, or a new one. */
 /** The audit detail of a successful sign-in: the factors used and the risk signals seen. */
 function signInDetail(factors: Factor[], context: RiskContext): Record<string, unknown> {
   return {
@@ -147,9 +146,15 @@ export async function auditStepFailure(
   );
 }
 
-function deviceCookie(c: Ctx): string {
+/** The browser's remembered-device cookie, when it has a well-formed one. */
+function rememberedDevice(c: Ctx): string | undefined {
   const device = getCookie(c, COOKIE.device);
-  return device && device.length >= 20 && device.length <= 64 ? device : randomToken(24);
+  return device && device.length >= 20 && device.length <= 64 ? device : undefined;
+}
+
+/** The remembered-device cookie of this browser, or a new one. */
+function deviceCookie(c: Ctx): string {
+  return rememberedDevice(c) ?? randomToken(24);
 }
 
 /**
@@ -171,16 +176,15 @@ export async function finishMfaStep(
   const factors = [...(session?.factors ?? []), factor];
   const decision = decideSignIn(s, subject, { factors, context: policyContext(context) });
   const now = s.now();
-  const limitKey = `code:${subject.account.id}`;
+  const limitKey = codeLimitKey(subject.account.id);
   const limit = LIMITS.codePerAccount;
-  const sessionHash = sha256(c.get('sessionToken') ?? '');
-  if (!decision.allowed) return refuseMfaStep(c, subject, factors, claim, decision, sessionHash);
+  if (!decision.allowed) return refuseMfaStep(c, subject, factors, claim, decision);
   const device = deviceCookie(c);
   const result = await writeMfaStep(
     s.db,
     {
       accountId: subject.account.id,
-      sessionHash,
+      sessionHash: sessionHash(c),
       limitKey,
       limit,
       claim,
@@ -212,11 +216,10 @@ async function refuseMfaStep(
   factors: Factor[],
   claim: FactorClaim,
   decision: Decision,
-  sessionHash: string,
 ): Promise<Decision | MfaStepFailure> {
   const s = c.get('services');
   const now = s.now();
-  const attempts = await hitCount(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now);
+  const attempts = await countCodeAttempt(s.db, subject.account.id, now);
   if (attempts > LIMITS.codePerAccount.limit) return 'TOO_MANY';
   const claimed =
     claim.kind === 'totp'
@@ -226,7 +229,7 @@ async function refuseMfaStep(
             [claim.methodId, claim.step, now],
           )
         ).length > 0
-      : (await consumeWebAuthnChallenge(s.db, 'webauthn-authenticate', sessionHash, claim.challenge, now)) !==
+      : (await consumeWebAuthnChallenge(s.db, 'webauthn-authenticate', sessionHash(c), claim.challenge, now)) !==
         undefined;
   if (!claimed) return 'ALREADY_USED';
   if (claim.kind === 'webauthn')

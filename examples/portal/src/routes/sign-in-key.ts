@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
 import { field, jsonBody, redirect, send, sessionHash } from '../http.ts';
 import { refusalText, sessionSubject } from '../policy.ts';
-import { hitCount } from '../security/rate-limit.ts';
+import { countCodeAttempt } from '../security/rate-limit.ts';
 import { consumeWebAuthnChallenge, createChallenge } from '../store/challenges.ts';
 import { html } from '../views/components.ts';
 import {
@@ -69,7 +69,7 @@ ${keys.length ? keyList(c, keys) : html`<p>You have not registered a security ke
     const key = subject.methods.find((m) => m.kind === 'fido2' && m.credential_id === credentialId);
     // A failed attempt is counted, burns the challenge it names, and is audited.
     const refuse = async (reason: string, detail: Record<string, unknown> = {}) => {
-      const attempts = await hitCount(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now);
+      const attempts = await countCodeAttempt(s.db, subject.account.id, now);
       if (challenge) await consumeWebAuthnChallenge(s.db, 'webauthn-authenticate', sessionHash(c), challenge, now);
       await auditStepFailure(c, subject, 'sign_in.key_failed', reason, detail);
       if (attempts > LIMITS.codePerAccount.limit) return tooManyCodes(c);

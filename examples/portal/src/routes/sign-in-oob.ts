@@ -3,12 +3,12 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
 import { field, redirect, sessionHash } from '../http.ts';
 import { refusalText } from '../policy.ts';
-import { clear, hit, hitCount } from '../security/rate-limit.ts';
+import { clear, codeLimitKey, countCodeAttempt, hit } from '../security/rate-limit.ts';
 import { numericCode } from '../security/tokens.ts';
 import { audit } from '../store/audit.ts';
 import { consumeById, consumeCode, createChallenge, peekChallenge } from '../store/challenges.ts';
 import type { Factor } from '../store/sessions.ts';
-import { completeIfAllowed } from './sign-in-core.ts';
+import { auditStepFailure, completeIfAllowed } from './sign-in-core.ts';
 import {
   codePage,
   currentDecision,
@@ -86,26 +86,16 @@ export function signInOutOfBandRoutes(app: Hono<AppEnv>): void {
       return codePage(c, subject, id, [
         { field: 'code', text: code ? 'Enter the code as 6 digits' : 'Enter the code we sent you' },
       ]);
-    const attempts = await hitCount(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now);
+    const attempts = await countCodeAttempt(s.db, subject.account.id, now);
     if (attempts > LIMITS.codePerAccount.limit) return tooManyCodes(c);
     const row = await consumeCode(s.db, id, 'sign-in-code', sessionHash(c), code, now);
     if (!row) {
-      await audit(
-        s.db,
-        {
-          event: 'sign_in.code_failed',
-          accountId: subject.account.id,
-          actorId: subject.account.id,
-          detail: { kind: 'phone' },
-          ip: c.get('ip'),
-        },
-        now,
-      );
+      await auditStepFailure(c, subject, 'sign_in.code_failed', undefined, { kind: 'phone' });
       return codePage(c, subject, id, [
         { field: 'code', text: 'The code is not right or has expired. Check it, or ask for a new code' },
       ]);
     }
-    if (attempts > 1) await clear(s.db, `code:${subject.account.id}`);
+    if (attempts > 1) await clear(s.db, codeLimitKey(subject.account.id));
     const methodId = String(row.data.methodId);
     const kind = String(row.data.kind) as Factor['kind'];
     await s.db.query('UPDATE methods SET last_used_at = $2 WHERE id = $1', [methodId, now]);

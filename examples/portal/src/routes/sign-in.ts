@@ -5,7 +5,7 @@ import type { AppEnv, Ctx } from '../context.ts';
 import { COOKIE, field, redirect, send } from '../http.ts';
 import { loadSubject, refusalText } from '../policy.ts';
 import { hashPassword, verifyPassword } from '../security/passwords.ts';
-import { clear, hit, hitCount } from '../security/rate-limit.ts';
+import { clear, countCodeAttempt, hit } from '../security/rate-limit.ts';
 import { findAccountByUsername, kindName } from '../store/accounts.ts';
 import { audit } from '../store/audit.ts';
 import { deleteSession, type Factor } from '../store/sessions.ts';
@@ -182,7 +182,7 @@ ${codeForm(c, '/sign-in/mfa/app', 'Open your authenticator app and enter the 6-d
       }
       return mfaPage(c, subject, currentDecision(c, subject), [], refusalText(outcome));
     }
-    const attempts = await hitCount(s.db, `code:${subject.account.id}`, LIMITS.codePerAccount, now);
+    const attempts = await countCodeAttempt(s.db, subject.account.id, now);
     if (attempts > LIMITS.codePerAccount.limit) return tooManyCodes(c);
     await auditStepFailure(c, subject, 'sign_in.code_failed', undefined, { kind: 'authenticatorApp' });
     return mfaPage(c, subject, currentDecision(c, subject), wrong);

@@ -40,6 +40,16 @@ export async function hitCount(db: Queryable, key: string, rule: Limit, now: Dat
   return rows[0]?.count ?? 0;
 }
 
+/** The key under which an account's MFA codes and security-key assertions are counted. */
+export function codeLimitKey(accountId: string): string {
+  return `code:${accountId}`;
+}
+
+/** Counts one MFA code or assertion tried for the account; returns the count in the window. */
+export function countCodeAttempt(db: Queryable, accountId: string, now: Date): Promise<number> {
+  return hitCount(db, codeLimitKey(accountId), LIMITS.codePerAccount, now);
+}
+
 /** Clears a key (after a success that should reset the count). */
 export async function clear(db: Queryable, key: string): Promise<void> {
   await db.query('DELETE FROM rate_limits WHERE key = $1', [key]);

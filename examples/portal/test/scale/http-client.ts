@@ -21,28 +21,25 @@ export function keepAliveAgent(maxSockets = 64): Agent {
 
 const defaultAgent = keepAliveAgent();
 
-/** A user's browser. */
-export class WebClient {
+/**
+ * What a browser keeps between requests, whatever carries them: its cookies, the CSRF token of
+ * the last page, and the address the portal sees (X-Forwarded-For; the processes run with
+ * TRUST_PROXY=1). Shared by {@link WebClient} and the load bench's client.
+ */
+export class BrowserState {
   readonly cookies: Map<string, string> = new Map();
   csrf = '';
-  /** Base URL of the process the next request goes to (`http://127.0.0.1:<port>`). */
-  base: string;
-  /** The address the portal sees (X-Forwarded-For; the processes run with TRUST_PROXY=1). */
   ip: string;
-  agent: Agent;
 
-  constructor(base: string, ip = '10.0.0.1', agent: Agent = defaultAgent) {
-    this.base = base;
+  constructor(ip: string) {
     this.ip = ip;
-    this.agent = agent;
   }
 
-  /** Sends one request; `form` gets the current CSRF token, `json` sends it as a header. */
-  send(
-    method: string,
-    path: string,
-    init: { form?: Record<string, string>; json?: unknown; base?: string } = {},
-  ): Promise<HttpAnswer> {
+  /** The headers and body of a request: a form gets the CSRF token as `_csrf`, JSON as a header. */
+  prepare(init: { form?: Record<string, string>; json?: unknown }): {
+    headers: Record<string, string>;
+    body: string | undefined;
+  } {
     const headers: Record<string, string> = { 'x-forwarded-for': this.ip, accept: 'text/html' };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
@@ -55,6 +52,43 @@ export class WebClient {
       headers['x-csrf-token'] = this.csrf;
       body = JSON.stringify(init.json);
     }
+    return { headers, body };
+  }
+
+  /** Takes in an answer: its Set-Cookie lines (a cleared cookie is forgotten) and its page's CSRF token. */
+  absorb(setCookies: readonly string[], text: string): void {
+    for (const line of setCookies) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      if (/max-age=0/i.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const m = /name="_csrf" value="([^"]+)"/.exec(text);
+    if (m?.[1]) this.csrf = m[1];
+  }
+}
+
+/** A user's browser over node:http. */
+export class WebClient extends BrowserState {
+  /** Base URL of the process the next request goes to (`http://127.0.0.1:<port>`). */
+  base: string;
+  agent: Agent;
+
+  constructor(base: string, ip = '10.0.0.1', agent: Agent = defaultAgent) {
+    super(ip);
+    this.base = base;
+    this.agent = agent;
+  }
+
+  /** Sends one request; `form` gets the current CSRF token, `json` sends it as a header. */
+  send(
+    method: string,
+    path: string,
+    init: { form?: Record<string, string>; json?: unknown; base?: string } = {},
+  ): Promise<HttpAnswer> {
+    const { headers, body } = this.prepare(init);
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     const url = new URL(path, init.base ?? this.base);
     return new Promise((done, fail) => {
@@ -63,17 +97,8 @@ export class WebClient {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', fail);
         res.on('end', () => {
-          for (const line of res.headers['set-cookie'] ?? []) {
-            const [pair = ''] = line.split(';');
-            const eq = pair.indexOf('=');
-            const name = pair.slice(0, eq);
-            const value = pair.slice(eq + 1);
-            if (/max-age=0/i.test(line) || value === '') this.cookies.delete(name);
-            else this.cookies.set(name, value);
-          }
           const text = Buffer.concat(chunks).toString('utf8');
-          const m = /name="_csrf" value="([^"]+)"/.exec(text);
-          if (m?.[1]) this.csrf = m[1];
+          this.absorb(res.headers['set-cookie'] ?? [], text);
           const location = res.headers.location;
           done({ status: res.statusCode ?? 0, location: typeof location === 'string' ? location : null, text });
         });

@@ -7,6 +7,7 @@ import { type Database, openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { seedDemo } from '../src/db/seed.ts';
 import { type OutgoingMessage, outboxSender, type Sender } from '../src/sender.ts';
+import { takeCookies } from './scale/http-client.ts';
 
 export const ORIGIN = 'http://localhost:3000';
 
@@ -101,14 +102,7 @@ export class Client {
       headers,
       ...(body === undefined ? {} : { body }),
     });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      if (/max-age=0/i.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    takeCookies(this.cookies, res.headers.getSetCookie());
     return res;
   }
 

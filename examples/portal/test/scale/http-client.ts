@@ -21,6 +21,18 @@ export function keepAliveAgent(maxSockets = 64): Agent {
 
 const defaultAgent = keepAliveAgent();
 
+/** Applies an answer's Set-Cookie lines to a cookie jar, as a browser does (a cleared cookie is forgotten). */
+export function takeCookies(jar: Map<string, string>, setCookies: readonly string[]): void {
+  for (const line of setCookies) {
+    const [pair = ''] = line.split(';');
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    if (/max-age=0/i.test(line) || value === '') jar.delete(name);
+    else jar.set(name, value);
+  }
+}
+
 /**
  * What a browser keeps between requests, whatever carries them: its cookies, the CSRF token of
  * the last page, and the address the portal sees (X-Forwarded-For; the processes run with
@@ -57,14 +69,7 @@ export class BrowserState {
 
   /** Takes in an answer: its Set-Cookie lines (a cleared cookie is forgotten) and its page's CSRF token. */
   absorb(setCookies: readonly string[], text: string): void {
-    for (const line of setCookies) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      if (/max-age=0/i.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    takeCookies(this.cookies, setCookies);
     const m = /name="_csrf" value="([^"]+)"/.exec(text);
     if (m?.[1]) this.csrf = m[1];
   }
